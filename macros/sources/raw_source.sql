@@ -1,0 +1,45 @@
+{#- The relation a staging model reads a raw table from (SPEC §2).
+
+    Without var('raw_path') this is source('raw', table_name): the table in
+    var('raw_database', target.database).var('raw_schema', 'raw').
+    With raw_path set, the table is read from files: <raw_path>/<table>.parquet,
+    <raw_path>/<table>.csv or a folder <raw_path>/<table>/ of Parquet files,
+    whichever exists (checked in that order). The source() call always happens
+    so that lineage and docs stay intact. -#}
+{% macro raw_source(table_name) -%}
+    {%- set relation = source('raw', table_name) -%}
+    {%- set raw_path = var('raw_path', '') -%}
+    {%- if raw_path and execute -%}
+        {{ return(adapter.dispatch('raw_file_relation', 'msgwh')(raw_path, table_name)) }}
+    {%- else -%}
+        {{ return(relation) }}
+    {%- endif -%}
+{%- endmacro %}
+
+
+{% macro default__raw_file_relation(raw_path, table_name) -%}
+    {{ exceptions.raise_compiler_error(
+        "var('raw_path') is only supported on DuckDB; on " ~ target.type
+        ~ " load the files into var('raw_schema') and leave raw_path empty."
+    ) }}
+{%- endmacro %}
+
+
+{% macro duckdb__raw_file_relation(raw_path, table_name) -%}
+    {%- set base = raw_path.rstrip('/') ~ '/' ~ table_name -%}
+    {%- set candidates = [
+        (base ~ '.parquet', "read_parquet('" ~ base ~ ".parquet')"),
+        (base ~ '.csv', "read_csv('" ~ base ~ ".csv', header = true, all_varchar = true)"),
+        (base ~ '/*.parquet', "read_parquet('" ~ base ~ "/*.parquet')"),
+    ] -%}
+    {%- for pattern, reader in candidates -%}
+        {%- set found = run_query("select count(*) from glob('" ~ pattern ~ "')").columns[0].values()[0] -%}
+        {%- if found > 0 -%}
+            {{ return('(select * from ' ~ reader ~ ')') }}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ exceptions.raise_compiler_error(
+        "raw table '" ~ table_name ~ "' not found under raw_path " ~ raw_path
+        ~ " (looked for " ~ table_name ~ ".parquet, " ~ table_name ~ ".csv, " ~ table_name ~ "/*.parquet)"
+    ) }}
+{%- endmacro %}

@@ -1,0 +1,20 @@
+{#- The columns of a raw table cast to their contract types (macros/sources/raw_contract.sql),
+    plus `invalid_value_reason`: 'invalid_<column>' for the first column whose raw
+    value is present but does not cast (text in a number column of a CSV, say). -#}
+{% macro typed_raw_columns(table_name) -%}
+    {%- set columns = raw_contract()[table_name] -%}
+    {%- set checked = columns | rejectattr(1, 'equalto', 'varchar') | list -%}
+    {%- for column, data_type in columns %}
+        {{ dbt.safe_cast(column, data_type) }} as {{ column }},
+    {%- endfor %}
+    {%- if checked %}
+        case
+        {%- for column, data_type in checked %}
+            when {{ column }} is not null and {{ dbt.safe_cast(column, data_type) }} is null
+                then 'invalid_{{ column }}'
+        {%- endfor %}
+        end as invalid_value_reason
+    {%- else %}
+        cast(null as {{ dbt.type_string() }}) as invalid_value_reason
+    {%- endif %}
+{%- endmacro %}

@@ -1,0 +1,45 @@
+with
+
+source as (
+    select * from {{ raw_source('agents') }}
+),
+
+typed as (
+    select {{ typed_raw_columns('agents') }}
+    from source
+),
+
+workspaces as (
+    select workspace_id from {{ ref('stg_raw__workspaces') }}
+),
+
+checked as (
+    select
+        typed.*,
+        case
+            when typed.invalid_value_reason is not null then typed.invalid_value_reason
+            {{ dq_required_checks(['typed.workspace_id', 'typed.agent_id']) }}
+            when workspaces.workspace_id is null then 'unknown_workspace_id'
+        end as check_reason
+    from typed
+    left join workspaces
+        on typed.workspace_id = workspaces.workspace_id
+),
+
+ranked as (
+    select
+        *,
+        row_number() over (
+            partition by workspace_id, agent_id, check_reason is null
+            order by name, team
+        ) as key_rank
+    from checked
+)
+
+select
+    workspace_id,
+    agent_id,
+    name as agent_name,
+    team,
+    coalesce(check_reason, case when key_rank > 1 then 'duplicate_agent_id' end) as rejection_reason
+from ranked

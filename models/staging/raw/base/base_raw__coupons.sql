@@ -1,0 +1,92 @@
+with
+
+source as (
+    select * from {{ raw_source('coupons') }}
+),
+
+typed as (
+    select {{ typed_raw_columns('coupons') }}
+    from source
+),
+
+workspaces as (
+    select workspace_id from {{ ref('stg_raw__workspaces') }}
+),
+
+contacts as (
+    select
+        workspace_id,
+        contact_id
+    from {{ ref('stg_raw__contacts') }}
+),
+
+coupon_sources as (
+    select
+        workspace_id,
+        'campaign' as source_type,
+        campaign_id as source_id
+    from {{ ref('stg_raw__campaigns') }}
+    union all
+    select
+        workspace_id,
+        'flow' as source_type,
+        flow_id as source_id
+    from {{ ref('stg_raw__flows') }}
+    union all
+    select
+        workspace_id,
+        'popup' as source_type,
+        popup_id as source_id
+    from {{ ref('stg_raw__popups') }}
+),
+
+checked as (
+    select
+        typed.*,
+        -- SPEC §4: codes compare trimmed and case-insensitively
+        nullif(lower(trim(typed.code)), '') as code_normalized,
+        case
+            when typed.invalid_value_reason is not null then typed.invalid_value_reason
+            {{ dq_required_checks(['typed.workspace_id', 'typed.source_id']) }}
+            when nullif(trim(typed.code), '') is null then 'null_code'
+            when workspaces.workspace_id is null then 'unknown_workspace_id'
+            {{ dq_enum_check('typed.source_type', raw_enum('coupon_source_type')) }}
+            when coupon_sources.source_id is null then 'unknown_source_id'
+            when typed.contact_id is not null and contacts.contact_id is null then 'unknown_contact_id'
+            {{ dq_timestamp_checks('typed.distributed_at') }}
+        end as check_reason
+    from typed
+    left join workspaces
+        on typed.workspace_id = workspaces.workspace_id
+    left join coupon_sources
+        on
+            typed.workspace_id = coupon_sources.workspace_id
+            and typed.source_type = coupon_sources.source_type
+            and typed.source_id = coupon_sources.source_id
+    left join contacts
+        on
+            typed.workspace_id = contacts.workspace_id
+            and typed.contact_id = contacts.contact_id
+),
+
+ranked as (
+    select
+        *,
+        row_number() over (
+            partition by
+                workspace_id, code_normalized, source_type, source_id, contact_id, check_reason is null
+            order by distributed_at asc, generated_by_platform desc
+        ) as key_rank
+    from checked
+)
+
+select
+    workspace_id,
+    code_normalized as coupon_code,
+    source_type,
+    source_id,
+    contact_id,
+    coalesce(generated_by_platform, false) as is_generated_by_platform,
+    distributed_at,
+    coalesce(check_reason, case when key_rank > 1 then 'duplicate_coupon' end) as rejection_reason
+from ranked

@@ -1,0 +1,51 @@
+with
+
+source as (
+    select * from {{ raw_source('flows') }}
+),
+
+typed as (
+    select {{ typed_raw_columns('flows') }}
+    from source
+),
+
+workspaces as (
+    select workspace_id from {{ ref('stg_raw__workspaces') }}
+),
+
+checked as (
+    select
+        typed.*,
+        case
+            when typed.invalid_value_reason is not null then typed.invalid_value_reason
+            {{ dq_required_checks(['typed.workspace_id', 'typed.flow_id']) }}
+            when workspaces.workspace_id is null then 'unknown_workspace_id'
+            {{ dq_enum_check('typed.flow_type', raw_enum('flow_type')) }}
+            {{ dq_enum_check('typed.channel', raw_enum('channel')) }}
+            {{ dq_timestamp_checks('typed.created_at', required=false) }}
+        end as check_reason
+    from typed
+    left join workspaces
+        on typed.workspace_id = workspaces.workspace_id
+),
+
+ranked as (
+    select
+        *,
+        row_number() over (
+            partition by workspace_id, flow_id, check_reason is null
+            order by created_at, name, status
+        ) as key_rank
+    from checked
+)
+
+select
+    workspace_id,
+    flow_id,
+    name as flow_name,
+    flow_type,
+    channel,
+    status,
+    created_at,
+    coalesce(check_reason, case when key_rank > 1 then 'duplicate_flow_id' end) as rejection_reason
+from ranked

@@ -1,0 +1,39 @@
+with
+
+source as (
+    select * from {{ raw_source('fx_rates') }}
+),
+
+typed as (
+    select {{ typed_raw_columns('fx_rates') }}
+    from source
+),
+
+checked as (
+    select
+        *,
+        case
+            when invalid_value_reason is not null then invalid_value_reason
+            {{ dq_required_checks(['rate_date', 'from_currency', 'to_currency', 'rate']) }}
+            when rate <= 0 then 'non_positive_rate'
+        end as check_reason
+    from typed
+),
+
+ranked as (
+    select
+        *,
+        row_number() over (
+            partition by rate_date, upper(trim(from_currency)), upper(trim(to_currency)), check_reason is null
+            order by rate desc
+        ) as key_rank
+    from checked
+)
+
+select
+    rate_date,
+    upper(trim(from_currency)) as from_currency,
+    upper(trim(to_currency)) as to_currency,
+    rate,
+    coalesce(check_reason, case when key_rank > 1 then 'duplicate_rate' end) as rejection_reason
+from ranked

@@ -1,0 +1,51 @@
+with
+
+source as (
+    select * from {{ raw_source('link_clicks') }}
+),
+
+typed as (
+    select {{ typed_raw_columns('link_clicks') }}
+    from source
+),
+
+links as (
+    select
+        workspace_id,
+        link_id
+    from {{ ref('stg_raw__shared_links') }}
+),
+
+checked as (
+    select
+        typed.*,
+        case
+            when typed.invalid_value_reason is not null then typed.invalid_value_reason
+            {{ dq_required_checks(['typed.workspace_id', 'typed.click_event_id', 'typed.link_id']) }}
+            when links.link_id is null then 'unknown_link_id'
+            {{ dq_timestamp_checks('typed.clicked_at') }}
+        end as check_reason
+    from typed
+    left join links
+        on
+            typed.workspace_id = links.workspace_id
+            and typed.link_id = links.link_id
+),
+
+ranked as (
+    select
+        *,
+        row_number() over (
+            partition by workspace_id, click_event_id, check_reason is null
+            order by clicked_at
+        ) as key_rank
+    from checked
+)
+
+select
+    workspace_id,
+    click_event_id,
+    link_id,
+    clicked_at,
+    coalesce(check_reason, case when key_rank > 1 then 'duplicate_click_event_id' end) as rejection_reason
+from ranked

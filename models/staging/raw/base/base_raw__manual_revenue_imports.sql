@@ -1,0 +1,55 @@
+with
+
+source as (
+    select * from {{ raw_source('manual_revenue_imports') }}
+),
+
+typed as (
+    select {{ typed_raw_columns('manual_revenue_imports') }}
+    from source
+),
+
+workspaces as (
+    select workspace_id from {{ ref('stg_raw__workspaces') }}
+),
+
+checked as (
+    select
+        typed.*,
+        case
+            when typed.invalid_value_reason is not null then typed.invalid_value_reason
+            {{ dq_required_checks(['typed.workspace_id', 'typed.import_id', 'typed.conversion_date']) }}
+            when workspaces.workspace_id is null then 'unknown_workspace_id'
+            when typed.conversion_date > cast({{ dq_future_cutoff() }} as date) then 'future_conversion_date'
+            when typed.conversion_date < cast('{{ var("dq_min_timestamp", "2000-01-01") }}' as date)
+                then 'conversion_date_too_old'
+            {{ dq_timestamp_checks('typed.imported_at') }}
+            {{ dq_amount_checks('typed.amount') }}
+        end as check_reason
+    from typed
+    left join workspaces
+        on typed.workspace_id = workspaces.workspace_id
+),
+
+ranked as (
+    select
+        *,
+        -- SPEC §5: the same click, date and amount imported again is a duplicate
+        row_number() over (
+            partition by workspace_id, click_id, conversion_date, amount, check_reason is null
+            order by imported_at, import_id
+        ) as key_rank
+    from checked
+)
+
+select
+    workspace_id,
+    import_id,
+    click_id,
+    file_name,
+    -- uploads carry no currency: amounts are in the workspace currency
+    amount as revenue,
+    conversion_date,
+    imported_at,
+    coalesce(check_reason, case when key_rank > 1 then 'duplicate_import' end) as rejection_reason
+from ranked

@@ -1,0 +1,118 @@
+with
+
+source as (
+    select * from {{ raw_source('messages') }}
+),
+
+typed as (
+    select {{ typed_raw_columns('messages') }}
+    from source
+),
+
+workspaces as (
+    select
+        workspace_id,
+        timezone
+    from {{ ref('stg_raw__workspaces') }}
+),
+
+contacts as (
+    select
+        workspace_id,
+        contact_id
+    from {{ ref('stg_raw__contacts') }}
+),
+
+campaigns as (
+    select
+        workspace_id,
+        campaign_id
+    from {{ ref('stg_raw__campaigns') }}
+),
+
+flows as (
+    select
+        workspace_id,
+        flow_id
+    from {{ ref('stg_raw__flows') }}
+),
+
+agents as (
+    select
+        workspace_id,
+        agent_id
+    from {{ ref('stg_raw__agents') }}
+),
+
+checked as (
+    select
+        typed.*,
+        workspaces.timezone,
+        case
+            when typed.invalid_value_reason is not null then typed.invalid_value_reason
+            {{ dq_required_checks(['typed.workspace_id', 'typed.message_id', 'typed.contact_id']) }}
+            when workspaces.workspace_id is null then 'unknown_workspace_id'
+            when contacts.contact_id is null then 'unknown_contact_id'
+            {{ dq_enum_check('typed.source_type', raw_enum('message_source_type')) }}
+            {{ dq_enum_check('typed.channel', raw_enum('channel')) }}
+            {{ dq_enum_check('typed.conversation_category', raw_enum('conversation_category'), required=false) }}
+            -- the message must name the campaign, flow or agent its source_type says
+            when typed.source_type = 'campaign' and campaigns.campaign_id is null then 'unknown_campaign_id'
+            when typed.source_type = 'flow' and flows.flow_id is null then 'unknown_flow_id'
+            when typed.source_type = 'helpdesk' and agents.agent_id is null then 'unknown_agent_id'
+            {{ dq_timestamp_checks('typed.sent_at') }}
+            {{ dq_amount_checks('typed.cost', required=false) }}
+            when typed.segments < 0 then 'negative_segments'
+        end as check_reason
+    from typed
+    left join workspaces
+        on typed.workspace_id = workspaces.workspace_id
+    left join contacts
+        on
+            typed.workspace_id = contacts.workspace_id
+            and typed.contact_id = contacts.contact_id
+    left join campaigns
+        on
+            typed.workspace_id = campaigns.workspace_id
+            and typed.campaign_id = campaigns.campaign_id
+    left join flows
+        on
+            typed.workspace_id = flows.workspace_id
+            and typed.flow_id = flows.flow_id
+    left join agents
+        on
+            typed.workspace_id = agents.workspace_id
+            and typed.agent_id = agents.agent_id
+),
+
+ranked as (
+    select
+        *,
+        row_number() over (
+            partition by workspace_id, message_id, check_reason is null
+            order by sent_at, contact_id, source_type
+        ) as key_rank
+    from checked
+)
+
+select
+    workspace_id,
+    message_id,
+    contact_id,
+    source_type,
+    -- only the id that the source type names is kept
+    case when source_type = 'campaign' then campaign_id end as campaign_id,
+    case when source_type = 'flow' then flow_id end as flow_id,
+    case when source_type = 'flow' then flow_run_id end as flow_run_id,
+    case when source_type = 'helpdesk' then agent_id end as agent_id,
+    creative_id,
+    offer_id,
+    conversation_id,
+    channel,
+    conversation_category,
+    cost,
+    segments,
+    sent_at,
+    {{ to_local_date('sent_at', 'timezone') }} as sent_date,
+    coalesce(check_reason, case when key_rank > 1 then 'duplicate_message_id' end) as rejection_reason
+from ranked

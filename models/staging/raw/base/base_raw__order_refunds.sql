@@ -1,0 +1,57 @@
+with
+
+source as (
+    select * from {{ raw_source('order_refunds') }}
+),
+
+typed as (
+    select {{ typed_raw_columns('order_refunds') }}
+    from source
+),
+
+orders as (
+    select
+        workspace_id,
+        order_id,
+        fx_rate
+    from {{ ref('stg_raw__shop_orders') }}
+),
+
+checked as (
+    select
+        typed.*,
+        orders.fx_rate,
+        case
+            when typed.invalid_value_reason is not null then typed.invalid_value_reason
+            {{ dq_required_checks(['typed.workspace_id', 'typed.refund_id', 'typed.order_id']) }}
+            when orders.order_id is null then 'unknown_order_id'
+            {{ dq_timestamp_checks('typed.refunded_at') }}
+            {{ dq_amount_checks('typed.amount') }}
+        end as check_reason
+    from typed
+    left join orders
+        on
+            typed.workspace_id = orders.workspace_id
+            and typed.order_id = orders.order_id
+),
+
+ranked as (
+    select
+        *,
+        row_number() over (
+            partition by workspace_id, refund_id, check_reason is null
+            order by refunded_at asc, amount desc
+        ) as key_rank
+    from checked
+)
+
+select
+    workspace_id,
+    refund_id,
+    order_id,
+    amount,
+    -- a refund converts at its order's rate, so net revenue never moves with fx
+    cast(amount * fx_rate as decimal(18, 2)) as refund_amount,
+    refunded_at,
+    coalesce(check_reason, case when key_rank > 1 then 'duplicate_refund_id' end) as rejection_reason
+from ranked

@@ -1,0 +1,46 @@
+with
+
+source as (
+    select * from {{ raw_source('popups') }}
+),
+
+typed as (
+    select {{ typed_raw_columns('popups') }}
+    from source
+),
+
+workspaces as (
+    select workspace_id from {{ ref('stg_raw__workspaces') }}
+),
+
+checked as (
+    select
+        typed.*,
+        case
+            when typed.invalid_value_reason is not null then typed.invalid_value_reason
+            {{ dq_required_checks(['typed.workspace_id', 'typed.popup_id']) }}
+            when workspaces.workspace_id is null then 'unknown_workspace_id'
+            {{ dq_timestamp_checks('typed.created_at', required=false) }}
+        end as check_reason
+    from typed
+    left join workspaces
+        on typed.workspace_id = workspaces.workspace_id
+),
+
+ranked as (
+    select
+        *,
+        row_number() over (
+            partition by workspace_id, popup_id, check_reason is null
+            order by created_at, name
+        ) as key_rank
+    from checked
+)
+
+select
+    workspace_id,
+    popup_id,
+    name as popup_name,
+    created_at,
+    coalesce(check_reason, case when key_rank > 1 then 'duplicate_popup_id' end) as rejection_reason
+from ranked

@@ -1,0 +1,55 @@
+with
+
+source as (
+    select * from {{ raw_source('shop_customers') }}
+),
+
+typed as (
+    select {{ typed_raw_columns('shop_customers') }}
+    from source
+),
+
+workspaces as (
+    select workspace_id from {{ ref('stg_raw__workspaces') }}
+),
+
+checked as (
+    select
+        typed.*,
+        {{ normalize_email('typed.email') }} as email_normalized,
+        {{ normalize_phone('typed.phone', 'typed.country_code') }} as phone_e164,
+        case
+            when typed.invalid_value_reason is not null then typed.invalid_value_reason
+            {{ dq_required_checks(['typed.workspace_id', 'typed.shop_customer_id']) }}
+            when workspaces.workspace_id is null then 'unknown_workspace_id'
+            {{ dq_timestamp_checks('typed.created_at', required=false) }}
+        end as check_reason
+    from typed
+    left join workspaces
+        on typed.workspace_id = workspaces.workspace_id
+),
+
+ranked as (
+    select
+        *,
+        row_number() over (
+            partition by workspace_id, shop_customer_id, check_reason is null
+            order by created_at, email, phone
+        ) as key_rank
+    from checked
+)
+
+select
+    workspace_id,
+    shop_customer_id,
+    email_normalized,
+    phone_e164,
+    upper(trim(country_code)) as country_code,
+    created_at,
+    -- SPEC §3: a phone or e-mail that does not parse stitches nothing; the row is kept
+    case
+        when nullif(trim(phone), '') is not null and phone_e164 is null then 'unparseable_phone'
+        when nullif(trim(email), '') is not null and email_normalized is null then 'malformed_email'
+    end as field_issue,
+    coalesce(check_reason, case when key_rank > 1 then 'duplicate_shop_customer_id' end) as rejection_reason
+from ranked

@@ -1,0 +1,42 @@
+with
+
+source as (
+    select * from {{ raw_source('workspaces') }}
+),
+
+typed as (
+    select {{ typed_raw_columns('workspaces') }}
+    from source
+),
+
+checked as (
+    select
+        *,
+        case
+            when invalid_value_reason is not null then invalid_value_reason
+            {{ dq_required_checks(['workspace_id', 'timezone', 'currency']) }}
+            -- an unknown zone would break every local date of the workspace
+            when not ({{ is_known_timezone('timezone') }}) then 'unknown_timezone'
+            {{ dq_timestamp_checks('created_at', required=false) }}
+        end as check_reason
+    from typed
+),
+
+ranked as (
+    select
+        *,
+        row_number() over (
+            partition by workspace_id, check_reason is null
+            order by created_at, name, timezone, currency
+        ) as key_rank
+    from checked
+)
+
+select
+    workspace_id,
+    name as workspace_name,
+    timezone,
+    upper(trim(currency)) as currency,
+    created_at,
+    coalesce(check_reason, case when key_rank > 1 then 'duplicate_workspace_id' end) as rejection_reason
+from ranked

@@ -1,0 +1,1 @@
+"""Python helpers for the messaging revenue attribution warehouse."""

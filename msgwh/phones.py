@@ -1,0 +1,62 @@
+"""Phone number normalisation and masking, built on `phonenumbers`.
+
+SPEC §3: phones are compared after normalisation to E.164, parsed with the
+row's own country code as default region; a phone that does not parse (or is
+not a possible number) stitches nothing and normalises to None.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import phonenumbers
+
+
+def _clean_region(country_code: str | None) -> str | None:
+    if country_code is None:
+        return None
+    region = country_code.strip().upper()
+    return region if len(region) == 2 and region.isalpha() else None
+
+
+@lru_cache(maxsize=200_000)
+def normalize_phone(phone: str | None, country_code: str | None = None) -> str | None:
+    """Return the E.164 form of `phone`, or None when it cannot be parsed.
+
+    `country_code` (ISO 3166-1 alpha-2) is the default region for numbers
+    written in national format. Numbers written with a leading `+` or `00`
+    parse without it. A number must be *valid* for its region to count.
+    """
+    if phone is None:
+        return None
+    text = phone.strip()
+    if not text:
+        return None
+    if text.startswith("00"):
+        text = "+" + text[2:]
+    region = _clean_region(country_code)
+    try:
+        parsed = phonenumbers.parse(text, None if text.startswith("+") else region)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(parsed):
+        return None
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def mask_phone(e164: str | None) -> str | None:
+    """Mask an E.164 phone as `+<country code>***<last four digits>`.
+
+    `+4915112345678` -> `+49***5678`. Returns None for None; a number too short
+    to keep four digits hidden is fully masked.
+    """
+    if e164 is None:
+        return None
+    try:
+        parsed = phonenumbers.parse(e164, None)
+    except phonenumbers.NumberParseException:
+        return None
+    national = str(parsed.national_number)
+    if len(national) <= 4:
+        return f"+{parsed.country_code}***"
+    return f"+{parsed.country_code}***{national[-4:]}"
