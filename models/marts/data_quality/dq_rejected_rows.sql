@@ -59,6 +59,17 @@ all_rejections as (
     union all
     {%- endif %}
     {%- endfor %}
+    union all
+    -- SPEC §5: staged manual imports that repeat a postback, dropped before the marts;
+    -- staged rows, so not 'rejected' (raw = staged + rejected per table stays exact)
+    select
+        workspace_id,
+        'manual_revenue_imports' as source_table,
+        {{ dq_row_key(['workspace_id', 'import_id']) }} as row_key,
+        duplicate_reason as reason,
+        'dropped_in_attribution' as disposition
+    from {{ ref('int_manual_imports_deduplicated') }}
+    where duplicate_reason is not null
 )
 
 select
