@@ -517,6 +517,11 @@ class Params:
         return self.start_s + self.days * DAY
 
 
+# the internal table an output view is built on (cheap row counts for the big ones)
+BASE_TABLE = {"messages": "g_messages", "message_events": "g_events", "flow_runs": "g_flow_runs",
+              "contacts": "g_contacts", "shop_customers": "g_customers", "coupons": "g_coupons"}
+
+
 class Generator:
     """Builds the internal g_* tables, the out_* views and the bad rows, then writes files."""
 
@@ -2138,7 +2143,7 @@ class Generator:
         assert not declared - known, declared - known
 
         for table, kinds in spec.items():
-            rows = self.count(f"out_{table}")
+            rows = self.count(BASE_TABLE.get(table, f"out_{table}"))
             n = 1 if table == "workspaces" else self._n_bad(rows, len(kinds))
             # one pool of candidate rows per table (planning the out_ views once, and no full
             # sort of a big table for a small sample); every kind samples from the pool
@@ -2170,7 +2175,9 @@ class Generator:
                     # a new (fresh or null) id: after the real rows of the workspace
                     s2, s3 = f"9000000000000000 + {i} * 1000000 + bad_rn", "0"
                 else:
-                    s2, s3 = "_s2", f"_s3 + 700000 + {i}"
+                    # the original workspace stays in the key: rows moved to w99 from two
+                    # workspaces must not tie
+                    s2, s3 = "_s2", f"(_s3 + 700000 + {i}) * 100 + _s1"
                 parts.append(f"select {', '.join(cols)}, {s1} as _s1, {s2} as _s2, {s3} as _s3 from ({sample})")
             body = " union all ".join(parts)
             self.sql(f"create table bad_{table} as {body}")

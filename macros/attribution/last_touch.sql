@@ -5,7 +5,8 @@
     contact_id) and the order's `created_at`. `touches`: a relation or CTE with
     workspace_id, contact_id, event_id (unique within a workspace) and occurred_at.
     Returns one row per order that has such a touch: workspace_id, order_id,
-    contact_id, event_id, touch_at. No window is applied here: the caller compares
+    contact_id, event_id, touch_at, and the `touch_columns` of the touch (carried
+    through, so the caller need not join the touches again). No window is applied here: the caller compares
     `touch_at` with the order's window, which gives both the last touch in window
     (the latest touch is in the window or no touch is) and the latest touch of any
     age (the credited contact of a coupon).
@@ -13,12 +14,12 @@
     DuckDB uses an ASOF join; every other engine the portable default__, which
     var('last_touch_impl', 'dispatch') = 'portable' forces on DuckDB too (the two
     paths are compared by tests/python/test_last_touch_paths.py). -#}
-{% macro last_touch(order_contacts, touches) -%}
+{% macro last_touch(order_contacts, touches, touch_columns=[]) -%}
     {%- set implementation = var('last_touch_impl', 'dispatch') -%}
     {%- if implementation == 'portable' -%}
-        {{ return(default__last_touch(order_contacts, touches)) }}
+        {{ return(default__last_touch(order_contacts, touches, touch_columns)) }}
     {%- elif implementation == 'dispatch' -%}
-        {{ return(adapter.dispatch('last_touch', 'msgwh')(order_contacts, touches)) }}
+        {{ return(adapter.dispatch('last_touch', 'msgwh')(order_contacts, touches, touch_columns)) }}
     {%- else -%}
         {{ exceptions.raise_compiler_error(
             "var('last_touch_impl') must be 'dispatch' or 'portable', got '" ~ implementation ~ "'"
@@ -30,17 +31,23 @@
 {#- One touch per (workspace, contact, instant): the greatest event_id. The tie-break
     of SPEC §4 is made here, before any join, because an ASOF join keeps one match
     and has no tie-break of its own; across instants nothing is lost. -#}
-{% macro last_touch_touches_at_instant(touches) -%}
+{% macro last_touch_touches_at_instant(touches, touch_columns=[]) -%}
     select
         workspace_id,
         contact_id,
         event_id,
+        {%- for column in touch_columns %}
+        {{ column }},
+        {%- endfor %}
         occurred_at
     from (
         select
             workspace_id,
             contact_id,
             event_id,
+            {%- for column in touch_columns %}
+            {{ column }},
+            {%- endfor %}
             occurred_at,
             row_number() over (
                 partition by workspace_id, contact_id, occurred_at
@@ -54,12 +61,15 @@
 
 {#- Of an order's stitched contacts, the one with the latest touch; ties (two
     contacts touched in the same second) go to the greater event_id. -#}
-{% macro last_touch_best_per_order(matched) -%}
+{% macro last_touch_best_per_order(matched, touch_columns=[]) -%}
     select
         workspace_id,
         order_id,
         contact_id,
         event_id,
+        {%- for column in touch_columns %}
+        {{ column }},
+        {%- endfor %}
         touch_at
     from (
         select
@@ -67,6 +77,9 @@
             order_id,
             contact_id,
             event_id,
+            {%- for column in touch_columns %}
+            {{ column }},
+            {%- endfor %}
             touch_at,
             row_number() over (
                 partition by workspace_id, order_id
@@ -80,11 +93,11 @@
 
 {#- DuckDB: ASOF join, one probe per (order, contact), log-time in the contact's
     touches. The inequality is the only non-equality condition, as ASOF requires. -#}
-{% macro duckdb__last_touch(order_contacts, touches) -%}
+{% macro duckdb__last_touch(order_contacts, touches, touch_columns=[]) -%}
     with
 
     touches_at_instant as (
-        {{ last_touch_touches_at_instant(touches) }}
+        {{ last_touch_touches_at_instant(touches, touch_columns) }}
     ),
 
     matched as (
@@ -93,6 +106,9 @@
             order_contacts.order_id,
             order_contacts.contact_id,
             touches_at_instant.event_id,
+            {%- for column in touch_columns %}
+            touches_at_instant.{{ column }},
+            {%- endfor %}
             touches_at_instant.occurred_at as touch_at
         from {{ order_contacts }} as order_contacts
         asof inner join touches_at_instant
@@ -103,7 +119,7 @@
                 and order_contacts.created_at >= touches_at_instant.occurred_at
     )
 
-    {{ last_touch_best_per_order('matched') }}
+    {{ last_touch_best_per_order('matched', touch_columns) }}
 {%- endmacro %}
 
 
@@ -111,11 +127,11 @@
     before orders of the same instant (inclusive end); a running max over the
     timeline carries the latest touch time to each order row. One sort per contact,
     linear in its events: no range join, nothing quadratic in a heavy contact. -#}
-{% macro default__last_touch(order_contacts, touches) -%}
+{% macro default__last_touch(order_contacts, touches, touch_columns=[]) -%}
     with
 
     touches_at_instant as (
-        {{ last_touch_touches_at_instant(touches) }}
+        {{ last_touch_touches_at_instant(touches, touch_columns) }}
     ),
 
     timeline as (
@@ -157,6 +173,9 @@
             timeline_with_last_touch.order_id,
             timeline_with_last_touch.contact_id,
             touches_at_instant.event_id,
+            {%- for column in touch_columns %}
+            touches_at_instant.{{ column }},
+            {%- endfor %}
             timeline_with_last_touch.touch_at
         from timeline_with_last_touch
         inner join touches_at_instant
@@ -167,5 +186,5 @@
         where timeline_with_last_touch.timeline_kind = 1
     )
 
-    {{ last_touch_best_per_order('matched') }}
+    {{ last_touch_best_per_order('matched', touch_columns) }}
 {%- endmacro %}

@@ -5,10 +5,16 @@
     With raw_path set, the table is read from files: <raw_path>/<table>.parquet,
     <raw_path>/<table>.csv or a folder <raw_path>/<table>/ of Parquet files,
     whichever exists (checked in that order). The source() call always happens
-    so that lineage and docs stay intact. -#}
+    so that lineage and docs stay intact. While var('demo_seeds') is true (the
+    default) the demo seed of the same name is a parent too, so that `dbt build`
+    loads the seeds before staging reads them; set it false for real data. -#}
 {% macro raw_source(table_name) -%}
     {%- set relation = source('raw', table_name) -%}
     {%- set raw_path = var('raw_path', '') -%}
+    {%- if not raw_path and var('demo_seeds', true) -%}
+        {#- the demo seeds are the raw tables: dbt build loads them first -#}
+        {%- set seed_relation = ref(table_name) -%}
+    {%- endif -%}
     {%- if raw_path and execute -%}
         {{ return(adapter.dispatch('raw_file_relation', 'msgwh')(raw_path, table_name)) }}
     {%- else -%}

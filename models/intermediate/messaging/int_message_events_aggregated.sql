@@ -1,0 +1,57 @@
+{#- SPEC §6: the click types of the funnel; a var so a new button type can join them. -#}
+{%- set click_event_types = var('funnel_click_event_types', ['clicked', 'quick_reply', 'cta_click']) -%}
+
+with
+
+messages as (
+    select * from {{ ref('stg_raw__messages') }}
+),
+
+message_events as (
+    select * from {{ ref('stg_raw__message_events') }}
+),
+
+events_with_sends as (
+    select
+        message_events.workspace_id,
+        message_events.message_id,
+        message_events.event_type,
+        -- SPEC §6: clicked = any click-type event, at any time
+        message_events.event_type in (
+            {%- for event_type in click_event_types %}
+            '{{ event_type }}'{% if not loop.last %},{% endif %}
+            {%- endfor %}
+        ) as is_click,
+        -- SPEC §6: viewed = a read event within view_window_days of sent_at (both ends inclusive)
+        coalesce(
+            message_events.event_type = 'read'
+            and message_events.occurred_at >= messages.sent_at
+            and message_events.occurred_at
+            <= {{ dbt.dateadd('day', var('view_window_days', 7), 'messages.sent_at') }},
+            false
+        ) as is_view_in_window,
+        message_events.occurred_at
+    from message_events
+    inner join messages
+        on
+            message_events.workspace_id = messages.workspace_id
+            and message_events.message_id = messages.message_id
+),
+
+events_per_message as (
+    -- one pass over the events: every milestone of a message in one group
+    select
+        workspace_id,
+        message_id,
+        count(case when is_click then 1 end) as click_count,
+        min(case when event_type = 'delivered' then occurred_at end) as delivered_at,
+        min(case when is_view_in_window then occurred_at end) as viewed_at,
+        min(case when is_click then occurred_at end) as clicked_at,
+        min(case when event_type = 'failed' then occurred_at end) as failed_at
+    from events_with_sends
+    group by
+        workspace_id,
+        message_id
+)
+
+select * from events_per_message

@@ -1,0 +1,94 @@
+with
+
+messages as (
+    select * from {{ ref('stg_raw__messages') }}
+),
+
+message_events as (
+    select * from {{ ref('int_message_events_aggregated') }}
+),
+
+message_goals as (
+    select * from {{ ref('int_message_goals_reached') }}
+),
+
+order_attribution as (
+    select * from {{ ref('fct_order_attribution') }}
+),
+
+last_touch_revenue as (
+    select
+        workspace_id,
+        message_id,
+        count(*) as attributed_orders,
+        cast(sum(gross_revenue) as decimal(18, 2)) as attributed_gross_revenue,
+        cast(sum(net_revenue) as decimal(18, 2)) as attributed_net_revenue
+    from order_attribution
+    -- SPEC §6/§7: revenue is the last-touch credit only, never the goal orders
+    where
+        attribution_method = 'last_touch'
+        and message_id is not null
+    group by
+        workspace_id,
+        message_id
+),
+
+funnel as (
+    select
+        messages.workspace_id,
+        messages.message_id,
+        messages.contact_id,
+        case messages.source_type
+            when 'campaign' then messages.campaign_id
+            when 'flow' then messages.flow_id
+            when 'helpdesk' then messages.agent_id
+        end as source_id,
+        messages.campaign_id,
+        messages.flow_id,
+        messages.flow_run_id,
+        messages.agent_id,
+        messages.creative_id,
+        messages.offer_id,
+        messages.conversation_id,
+        message_goals.goal_order_id,
+        messages.source_type,
+        messages.channel,
+        messages.conversation_category,
+        messages.cost,
+        messages.segments,
+        coalesce(message_events.click_count, 0) as click_count,
+        coalesce(last_touch_revenue.attributed_orders, 0) as attributed_orders,
+        coalesce(
+            last_touch_revenue.attributed_gross_revenue, cast(0 as decimal(18, 2))
+        ) as attributed_gross_revenue,
+        coalesce(
+            last_touch_revenue.attributed_net_revenue, cast(0 as decimal(18, 2))
+        ) as attributed_net_revenue,
+        message_events.delivered_at is not null as is_delivered,
+        message_events.viewed_at is not null as is_viewed,
+        message_events.clicked_at is not null as is_clicked,
+        message_goals.goal_at is not null as has_goal,
+        message_events.failed_at is not null as is_failed,
+        messages.sent_date,
+        messages.sent_at,
+        message_events.delivered_at,
+        message_events.viewed_at,
+        message_events.clicked_at,
+        message_goals.goal_at,
+        message_events.failed_at
+    from messages
+    left join message_events
+        on
+            messages.workspace_id = message_events.workspace_id
+            and messages.message_id = message_events.message_id
+    left join message_goals
+        on
+            messages.workspace_id = message_goals.workspace_id
+            and messages.message_id = message_goals.message_id
+    left join last_touch_revenue
+        on
+            messages.workspace_id = last_touch_revenue.workspace_id
+            and messages.message_id = last_touch_revenue.message_id
+)
+
+select * from funnel

@@ -1,0 +1,94 @@
+with
+
+days as (
+    select * from {{ ref('int_workspace_days_spined') }}
+),
+
+revenue as (
+    select * from {{ ref('int_revenue_assigned_to_periods') }}
+),
+
+periods as (
+    select distinct
+        workspace_id,
+        month_start_date
+    from days
+),
+
+revenue_per_period as (
+    select
+        workspace_id,
+        month_start_date,
+        source_type,
+        channel,
+        cast(sum(gross_revenue) as decimal(18, 2)) as gross_revenue,
+        cast(sum(net_revenue) as decimal(18, 2)) as net_revenue,
+        sum(case when is_order then 1 else 0 end) as orders,
+        sum(case when is_conversion then 1 else 0 end) as conversions
+    from revenue
+    group by workspace_id, month_start_date, source_type, channel
+),
+
+period_totals as (
+    select
+        workspace_id,
+        month_start_date,
+        sum(gross_revenue) as period_gross_revenue
+    from revenue_per_period
+    group by workspace_id, month_start_date
+),
+
+source_rows as (
+    select
+        revenue_per_period.workspace_id,
+        revenue_per_period.source_type,
+        revenue_per_period.channel,
+        revenue_per_period.gross_revenue,
+        revenue_per_period.net_revenue,
+        revenue_per_period.orders,
+        revenue_per_period.conversions,
+        {{ safe_divide('revenue_per_period.gross_revenue', 'period_totals.period_gross_revenue') }} as revenue_share,
+        revenue_per_period.month_start_date
+    from revenue_per_period
+    inner join period_totals
+        on
+            revenue_per_period.workspace_id = period_totals.workspace_id
+            and revenue_per_period.month_start_date = period_totals.month_start_date
+),
+
+period_rows as (
+    -- one row per workspace and month of the spine, so months with no revenue exist
+    select
+        workspace_id,
+        'all' as source_type,
+        'all' as channel,
+        cast(0 as decimal(18, 2)) as gross_revenue,
+        cast(0 as decimal(18, 2)) as net_revenue,
+        0 as orders,
+        0 as conversions,
+        cast(null as {{ dbt.type_float() }}) as revenue_share,
+        month_start_date
+    from periods
+),
+
+all_rows as (
+    select * from source_rows
+    union all
+    select * from period_rows
+),
+
+final as (
+    select
+        workspace_id,
+        source_type,
+        channel,
+        gross_revenue,
+        net_revenue,
+        cast(orders as {{ dbt.type_bigint() }}) as orders,
+        cast(conversions as {{ dbt.type_bigint() }}) as conversions,
+        revenue_share,
+        month_start_date
+    from all_rows
+)
+
+select * from final
