@@ -23,6 +23,24 @@ lists them with a SQL predicate that finds each kind in the written files.
 
 Internally all times are epoch seconds (BIGINT) and all ids are numbers; strings
 are formatted only in the ``out_<table>`` views that the files are written from.
+
+Shapes the staging layer meets (besides ``BAD_KINDS``):
+
+* the period is the ``--days`` UTC days ending on ``--end-date``; nothing happens after it
+  except scheduled campaigns (``published_at`` up to two weeks later) and bad 2099 rows;
+* ``message_events``: ~2% of events repeat identically (webhook retries); a message
+  can have two ``read`` or two ``clicked`` events with different ids (re-read, second click);
+* ``shop_orders``: an order may have a second row with the same ``order_id`` and a later
+  ``updated_at`` (cancellation or a no-op update); the first row's ``updated_at`` is
+  ``created_at`` + 0-4 s, or ``cancelled_at`` when it arrived cancelled;
+* ``affiliate_postbacks``: refires repeat network, conversion_id, click_id, payout and
+  converted_at with a new ``postback_id`` and a later ``received_at``;
+* ``manual_revenue_imports``: re-uploads repeat click_id, conversion_date and amount with a
+  new ``import_id``, ``imported_at`` + 7 days and a ``*_corrected.csv`` file name; some rows
+  repeat a postback (same click_id, conversion_date = the UTC date of converted_at);
+* amounts without a currency column are in the workspace currency (import ``amount``,
+  message ``cost``); refunds are in the order's currency; ``fx_rates.rate`` converts one
+  unit of ``from_currency`` into ``to_currency`` (all ordered pairs, no same-currency rows).
 """
 
 from __future__ import annotations
@@ -883,11 +901,10 @@ class Generator:
         select ws, contact_num, cust_num,
             greatest(contact_created_s, cust_created_s)
                 + floor(uu(ws, contact_num, cust_num, 0, 'ldt') * 10 * 86400)::BIGINT as linked_s,
-            pick(['checkout_optin', 'login_widget', 'manual_merge', 'shopify_customer_id'],
-                 hh(ws, contact_num, cust_num, 0, 'lm')) as method
+            pick({IDENTITY_METHODS}, hh(ws, contact_num, cust_num, 0, 'lm')) as method
         from cand
         where greatest(contact_created_s, cust_created_s) + floor(uu(ws, contact_num, cust_num, 0, 'ldt') * 10 * 86400)::BIGINT < {STOP}
-        """)
+        """.replace("{IDENTITY_METHODS}", sql_str(IDENTITY_METHODS)))
 
     def dimensions(self) -> None:
         p = self.p
@@ -1464,8 +1481,7 @@ class Generator:
         select e.ws, e.msg_num, e.slot, e.event_type, e.occurred_s,
             case when e.event_type = 'clicked' then printf('%016x', hh(e.ws, e.msg_num, e.slot, 0, 'clickid')) end as click_id,
             case when coalesce(m.offer_num, cr.offer_num) is not null
-                 then 'https://' || case o.network when 'tune' then 'trk.tunetrack.io' when 'everflow' then 'go.efclicks.com'
-                      when 'impact' then 'imp.pxf.io' else 'partners.affnet.example' end
+                 then 'https://' || case o.network {NETWORK_DOMAIN} end
                       || '/c/' || coalesce(m.offer_num, cr.offer_num)::VARCHAR || '?sub1='
                       || coalesce(printf('%016x', hh(e.ws, e.msg_num, e.slot, 0, 'clickid')), 'cta')
                  else 'https://' || w.domain || '/' || case when m.src = 1 then 'collections/'
@@ -1481,7 +1497,7 @@ class Generator:
         left join g_creatives cr on m.ws = cr.ws and m.creative_num = cr.creative_num
         left join g_offers o on m.ws = o.ws and coalesce(m.offer_num, cr.offer_num) = o.offer_num
         where e.slot in (2, 3) and e.event_type in ('clicked', 'cta_click')
-        """)
+        """.replace("{NETWORK_DOMAIN}", " ".join(f"when {sql_str(k)} then {sql_str(v)}" for k, v in NETWORK_DOMAIN.items())))
 
     def affiliate(self) -> None:
         self.sql("""
@@ -1645,7 +1661,7 @@ class Generator:
         select w.ws, x.code, x.source_type,
             case x.source_type when 'popup' then 1 when 'flow' then
                  (select min(flow_num) from g_flows f where f.ws = w.ws and f.flow_type = 'winback')
-                 else (select min(campaign_num) from g_campaigns k where k.ws = w.ws and k.status = 'sent') end,
+                 else (select arg_min(campaign_num, published_s) from g_campaigns k where k.ws = w.ws and k.status = 'sent') end,
             false, NULL,
             case x.source_type when 'popup' then (select created_s from g_popups pp where pp.ws = w.ws and popup_num = 1)
                  when 'flow' then {{START}} - 100 * 86400
@@ -2142,6 +2158,10 @@ class Generator:
         assert not missing, missing
         assert not declared - known, declared - known
 
+        if p.bad_share <= 0:
+            for table in spec:
+                self.sql(f"create table bad_{table} as select * from out_{table} limit 0")
+            return
         for table, kinds in spec.items():
             rows = self.count(BASE_TABLE.get(table, f"out_{table}"))
             n = 1 if table == "workspaces" else self._n_bad(rows, len(kinds))
@@ -2222,13 +2242,16 @@ def parse_args(argv: list[str] | None = None) -> Params:
     ap.add_argument("--contacts", type=int, default=2000, help="number of contacts over all workspaces")
     ap.add_argument("--days", type=int, default=90, help="length of the period, ending on --end-date")
     ap.add_argument("--seed", type=int, default=42, help="seed of the hash-based randomness")
-    ap.add_argument("--format", dest="fmt", choices=["parquet", "csv"], default="parquet")
+    ap.add_argument("--format", dest="fmt", choices=["parquet", "csv"], default="parquet",
+                    help="file format, one file <table>.<format> per raw table")
     ap.add_argument("--end-date", default=DEFAULT_END_DATE, help="last day of the period (UTC), YYYY-MM-DD")
     ap.add_argument("--bad-share", type=float, default=0.01,
-                    help="share of bad rows per table (at least 2 rows of every kind)")
-    ap.add_argument("--threads", type=int, default=None, help="DuckDB threads (default: all cores)")
+                    help="share of bad rows per table (at least 2 rows of every kind; 0 for none)")
+    ap.add_argument("--threads", type=int, default=None,
+                    help="DuckDB threads; all cores when omitted (the output does not depend on it)")
     ap.add_argument("--memory-limit", default="3GB", help="DuckDB memory limit; spills to disk beyond it")
-    ap.add_argument("--tmp-dir", default=None, help="directory for the scratch database (default: system temp)")
+    ap.add_argument("--tmp-dir", default=None,
+                    help="directory for the scratch database; the system temp directory when omitted")
     a = ap.parse_args(argv)
     if a.contacts < 10:
         ap.error("--contacts must be at least 10")

@@ -319,6 +319,15 @@ def test_affiliate_material(con):
             on p.workspace_id = e.workspace_id and p.click_id = e.click_id
         where p.click_id is not null""").fetchone()
     assert matched > 0 and unmatched > 0
+    outside_window = scalar(con, """
+        select count(*) from affiliate_postbacks p
+        inner join message_events e
+            on p.workspace_id = e.workspace_id and p.click_id = e.click_id and e.event_type = 'clicked'
+        inner join messages m on e.workspace_id = m.workspace_id and e.message_id = m.message_id
+        left join creatives cr on m.workspace_id = cr.workspace_id and m.creative_id = cr.creative_id
+        left join offers o on m.workspace_id = o.workspace_id and coalesce(m.offer_id, cr.offer_id) = o.offer_id
+        where p.converted_at > e.occurred_at + to_hours(coalesce(o.attribution_window_hours, 168))""")
+    assert outside_window > 0
     refired = scalar(con, """
         select count(*) from (select workspace_id, network, conversion_id from affiliate_postbacks
                               group by all having count(distinct postback_id) > 1)""")
@@ -356,6 +365,14 @@ def test_enumerations_are_respected_by_good_rows(con):
 @pytest.mark.parametrize("kind", gd.BAD_KINDS, ids=lambda k: f"{k.table}:{k.kind}")
 def test_every_bad_kind_is_present(con, kind):
     assert scalar(con, gd.detect_sql(kind, kind.table)) > 0
+
+
+def test_bad_share_zero_writes_only_good_rows(tmp_path):
+    out = _run(tmp_path / "clean", contacts=200, bad_share=0)
+    c = duckdb.connect()
+    assert scalar(c, f"select count(*) from read_parquet('{out}/workspaces.parquet')") == len(gd.WORKSPACES)
+    assert scalar(c, f"""select count(*) from read_parquet('{out}/shop_orders.parquet')
+                        where order_id is null or currency = 'XYZ' or total_price < 0""") == 0
 
 
 def test_bad_rows_are_a_small_share(tmp_path):
