@@ -72,32 +72,36 @@ def reasons_table(conn: duckdb.DuckDBPyConnection) -> Table:
 
 
 def revenue_table(conn: duckdb.DuckDBPyConnection) -> Table | None:
-    """Attributed revenue by source type over the last 30 days of data, per workspace."""
-    if not _exists(conn, "marts", "fct_attributed_revenue"):
+    """The dashboard cards: revenue by source type over the last 30 days, per workspace."""
+    if not _exists(conn, "marts", "revenue_rolling"):
         return None
-    table = Table(title="Revenue by source type, last 30 days of data (workspace currency)")
-    for name in ("workspace", "source type", "rows", "gross", "net"):
-        table.add_column(name, justify="left" if name in ("workspace", "source type") else "right")
-    for workspace, source_type, rows, gross, net in conn.execute(
+    table = Table(title="Revenue by source type, last 30 days to each workspace's latest date (workspace currency)")
+    for name in ("workspace", "as of", "source type", "gross 30d", "net 30d", "previous 30d", "change"):
+        table.add_column(name, justify="left" if name in ("workspace", "as of", "source type") else "right")
+    for workspace, as_of, source_type, gross, net, previous, change in conn.execute(
         """
-        with last_day as (
-            select workspace_id, max(revenue_date) as max_date
-            from marts.fct_attributed_revenue group by all
-        )
         select
-            revenue.workspace_id,
-            coalesce(revenue.source_type, 'unattributed') as source_type,
-            count(*),
-            sum(revenue.gross_revenue),
-            sum(revenue.net_revenue)
-        from marts.fct_attributed_revenue as revenue
-        inner join last_day on revenue.workspace_id = last_day.workspace_id
-        where revenue.revenue_date > last_day.max_date - interval 30 day
-        group by all
-        order by 1, 4 desc
+            workspace_id,
+            as_of_date,
+            source_type,
+            gross_revenue_last_30d,
+            net_revenue_last_30d,
+            gross_revenue_previous_30d,
+            gross_revenue_change_rate
+        from marts.revenue_rolling
+        where is_latest_date
+        order by workspace_id, source_type = 'all', gross_revenue_last_30d desc
         """
     ).fetchall():
-        table.add_row(workspace, source_type, f"{rows:,}", f"{gross:,.2f}", f"{net:,.2f}")
+        table.add_row(
+            workspace,
+            str(as_of),
+            source_type,
+            f"{gross:,.2f}",
+            f"{net:,.2f}",
+            f"{previous:,.2f}",
+            "—" if change is None else f"{change:+.0%}",
+        )
     return table
 
 
@@ -105,7 +109,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--db", default=os.environ.get("DBT_DUCKDB_PATH", str(ROOT / "warehouse.duckdb")))
     args = parser.parse_args(argv)
-    console = Console()
+    console = Console(width=max(120, Console().width))
     if not Path(args.db).exists():
         console.print(f"[red]no warehouse at {args.db}: run `make build` first[/red]")
         return 1
