@@ -605,6 +605,7 @@ class ValidationRun:
     outcomes: list[SuiteOutcome]
     row_counts: dict[str, int]
     seconds: dict[str, float]
+    derived: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     data_docs: str | None = None
 
 
@@ -694,8 +695,16 @@ def validate(
         outcomes=outcomes,
         row_counts=row_counts,
         seconds={"read_marts": round(read_seconds, 3), "total": round(total, 3)},
+        derived={
+            "order_freshness": _records(freshness),
+            "revenue_reconciliation": _records(reconciliation),
+        },
         data_docs=docs,
     )
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    return json.loads(frame.to_json(orient="records", date_format="iso"))
 
 
 def report_dict(run: ValidationRun, db_path: Path | str, as_of: dt.datetime, settings: Mapping[str, Any]) -> dict:
@@ -719,6 +728,7 @@ def report_dict(run: ValidationRun, db_path: Path | str, as_of: dt.datetime, set
             }
             for outcome in run.outcomes
         ],
+        "derived_frames": run.derived,
         "gx_results": {outcome.name: outcome.gx_result for outcome in run.outcomes if outcome.gx_result},
     }
 

@@ -1920,7 +1920,7 @@ class Generator:
 
     # -- bad rows -------------------------------------------------------------------------
     def _n_bad(self, rows: int, kinds: int) -> int:
-        return max(2, min(99999, math.ceil(self.p.bad_share * rows / max(1, kinds))))
+        return max(3, min(99999, math.ceil(self.p.bad_share * rows / max(1, kinds))))
 
     def bad_rows(self) -> None:
         """Every table gets `bad_<table>`: rows derived from a sample of its good rows."""
@@ -2246,7 +2246,7 @@ def parse_args(argv: list[str] | None = None) -> Params:
                     help="file format, one file <table>.<format> per raw table")
     ap.add_argument("--end-date", default=DEFAULT_END_DATE, help="last day of the period (UTC), YYYY-MM-DD")
     ap.add_argument("--bad-share", type=float, default=0.01,
-                    help="share of bad rows per table (at least 2 rows of every kind; 0 for none)")
+                    help="share of bad rows per table (at least 3 rows of every kind; 0 for none)")
     ap.add_argument("--threads", type=int, default=None,
                     help="DuckDB threads; all cores when omitted (the output does not depend on it)")
     ap.add_argument("--memory-limit", default="3GB", help="DuckDB memory limit; spills to disk beyond it")

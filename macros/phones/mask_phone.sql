@@ -10,12 +10,13 @@
 
 
 {#- Portable fallback: without a number plan the country code is taken as the
-    digits before the last ten (at most three), which is right for the plans of
-    most markets with ten-digit national numbers. -#}
+    digits before the last ten, one to three of them. That is right for markets
+    with ten-digit national numbers (US, IN, BR, GB mobiles) and shows one or two
+    national digits too many elsewhere; the last four digits and the masking hold. -#}
 {% macro default__mask_phone(phone_e164) -%}
     case
         when {{ phone_e164 }} is null then null
-        else substring({{ phone_e164 }}, 1, greatest(length({{ phone_e164 }}) - 10, 2))
+        else substring({{ phone_e164 }}, 1, least(greatest(length({{ phone_e164 }}) - 10, 2), 4))
             || '***' || right({{ phone_e164 }}, 4)
     end
 {%- endmacro %}

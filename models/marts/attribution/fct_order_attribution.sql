@@ -1,9 +1,27 @@
 {%- set precedence = attribution_precedence() -%}
+{#- the incremental branch reads these base tables: refs declared for parsing -#}
+{%- for table_name in order_attribution_change_sources() %}
+-- depends_on: {{ ref('base_raw__' ~ table_name) }}
+{%- endfor %}
 
 with
 
+{% if is_incremental() -%}
+{{ order_attribution_affected_orders(incremental_watermark()) }},
+
+{% endif -%}
 orders as (
     select * from {{ ref('stg_raw__shop_orders') }}
+    {%- if is_incremental() %}
+    -- incremental run: only the orders new data can change (docs/DECISIONS.md)
+    where exists (
+        select 1
+        from affected_orders
+        where
+            affected_orders.workspace_id = stg_raw__shop_orders.workspace_id
+            and affected_orders.order_id = stg_raw__shop_orders.order_id
+    )
+    {%- endif %}
 ),
 
 refunds as (
@@ -233,5 +251,32 @@ final as (
         touch_at
     from credited
 )
+{%- if is_incremental() %},
+
+-- an affected order that is no longer usable (rejected, superseded away): a tombstone
+-- (created_at null) replaces its old row and the post-hook deletes it in the same
+-- transaction
+tombstones as (
+    select
+        affected_orders.workspace_id,
+        affected_orders.order_id
+        {%- for column in adapter.get_columns_in_relation(this) %}
+        {%- if column.name not in ['workspace_id', 'order_id'] %},
+        cast(null as {{ column.data_type }}) as {{ column.name }}
+        {%- endif %}
+        {%- endfor %}
+    from affected_orders
+    left join final
+        on
+            affected_orders.workspace_id = final.workspace_id
+            and affected_orders.order_id = final.order_id
+    where final.order_id is null
+)
 
 select * from final
+union all
+select * from tombstones
+{%- else %}
+
+select * from final
+{%- endif %}

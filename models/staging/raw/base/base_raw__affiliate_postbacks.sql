@@ -67,20 +67,26 @@ ranked as (
             order by received_at, postback_id
         ) as key_rank
     from checked
-)
+),
 
-select
-    workspace_id,
-    postback_id,
-    network,
-    click_id,
-    conversion_id,
-    payout_currency,
-    payout,
-    fx_rate,
-    cast(payout * fx_rate as decimal(18, 2)) as revenue,
-    cast(converted_at as date) as conversion_date,
-    converted_at,
-    received_at,
-    coalesce(check_reason, case when key_rank > 1 then 'duplicate_conversion' end) as rejection_reason
-from ranked
+final as (
+    select
+        workspace_id,
+        postback_id,
+        network,
+        click_id,
+        conversion_id,
+        payout_currency,
+        payout,
+        fx_rate,
+        cast(payout * fx_rate as decimal(18, 2)) as revenue,
+        cast(converted_at as date) as conversion_date,
+        converted_at,
+        received_at,
+        coalesce(check_reason, case when key_rank > 1 then 'duplicate_conversion' end) as rejection_reason
+    from ranked
+),
+
+{{ track_row_changes('final', ['workspace_id', 'postback_id']) }}
+
+select * from tracked

@@ -34,12 +34,18 @@ ranked as (
             order by name, team
         ) as key_rank
     from checked
-)
+),
 
-select
-    workspace_id,
-    agent_id,
-    name as agent_name,
-    team,
-    coalesce(check_reason, case when key_rank > 1 then 'duplicate_agent_id' end) as rejection_reason
-from ranked
+final as (
+    select
+        workspace_id,
+        agent_id,
+        name as agent_name,
+        team,
+        coalesce(check_reason, case when key_rank > 1 then 'duplicate_agent_id' end) as rejection_reason
+    from ranked
+),
+
+{{ track_row_changes('final', ['workspace_id', 'agent_id']) }}
+
+select * from tracked

@@ -37,13 +37,19 @@ ranked as (
             order by window_days, coupon_attribution_enabled
         ) as key_rank
     from checked
-)
+),
 
-select
-    workspace_id,
-    window_days,
-    -- SPEC §4: coupons are enabled unless the settings say otherwise
-    coalesce(coupon_attribution_enabled, true) as is_coupon_attribution_enabled,
-    effective_from,
-    coalesce(check_reason, case when key_rank > 1 then 'duplicate_effective_from' end) as rejection_reason
-from ranked
+final as (
+    select
+        workspace_id,
+        window_days,
+        -- SPEC §4: coupons are enabled unless the settings say otherwise
+        coalesce(coupon_attribution_enabled, true) as is_coupon_attribution_enabled,
+        effective_from,
+        coalesce(check_reason, case when key_rank > 1 then 'duplicate_effective_from' end) as rejection_reason
+    from ranked
+),
+
+{{ track_row_changes('final', ['workspace_id', 'effective_from']) }}
+
+select * from tracked

@@ -37,17 +37,23 @@ ranked as (
             order by published_at desc, status asc, name asc
         ) as key_rank
     from checked
-)
+),
 
-select
-    workspace_id,
-    campaign_id,
-    creative_id,
-    offer_id,
-    name as campaign_name,
-    channel,
-    status,
-    sending_list,
-    published_at,
-    coalesce(check_reason, case when key_rank > 1 then 'duplicate_campaign_id' end) as rejection_reason
-from ranked
+final as (
+    select
+        workspace_id,
+        campaign_id,
+        creative_id,
+        offer_id,
+        name as campaign_name,
+        channel,
+        status,
+        sending_list,
+        published_at,
+        coalesce(check_reason, case when key_rank > 1 then 'duplicate_campaign_id' end) as rejection_reason
+    from ranked
+),
+
+{{ track_row_changes('final', ['workspace_id', 'campaign_id']) }}
+
+select * from tracked

@@ -38,22 +38,28 @@ ranked as (
             order by created_at, channel, email, phone
         ) as key_rank
     from checked
-)
+),
 
-select
-    workspace_id,
-    contact_id,
-    channel,
-    email_normalized,
-    phone_e164,
-    upper(trim(country_code)) as country_code,
-    signup_source,
-    region,
-    created_at,
-    -- SPEC §3: a phone or e-mail that does not parse stitches nothing; the row is kept
-    case
-        when nullif(trim(phone), '') is not null and phone_e164 is null then 'unparseable_phone'
-        when nullif(trim(email), '') is not null and email_normalized is null then 'malformed_email'
-    end as field_issue,
-    coalesce(check_reason, case when key_rank > 1 then 'duplicate_contact_id' end) as rejection_reason
-from ranked
+final as (
+    select
+        workspace_id,
+        contact_id,
+        channel,
+        email_normalized,
+        phone_e164,
+        upper(trim(country_code)) as country_code,
+        signup_source,
+        region,
+        created_at,
+        -- SPEC §3: a phone or e-mail that does not parse stitches nothing; the row is kept
+        case
+            when nullif(trim(phone), '') is not null and phone_e164 is null then 'unparseable_phone'
+            when nullif(trim(email), '') is not null and email_normalized is null then 'malformed_email'
+        end as field_issue,
+        coalesce(check_reason, case when key_rank > 1 then 'duplicate_contact_id' end) as rejection_reason
+    from ranked
+),
+
+{{ track_row_changes('final', ['workspace_id', 'contact_id']) }}
+
+select * from tracked

@@ -78,15 +78,21 @@ ranked as (
             order by distributed_at asc, generated_by_platform desc
         ) as key_rank
     from checked
-)
+),
 
-select
-    workspace_id,
-    code_normalized as coupon_code,
-    source_type,
-    source_id,
-    contact_id,
-    coalesce(generated_by_platform, false) as is_generated_by_platform,
-    distributed_at,
-    coalesce(check_reason, case when key_rank > 1 then 'duplicate_coupon' end) as rejection_reason
-from ranked
+final as (
+    select
+        workspace_id,
+        code_normalized as coupon_code,
+        source_type,
+        source_id,
+        contact_id,
+        coalesce(generated_by_platform, false) as is_generated_by_platform,
+        distributed_at,
+        coalesce(check_reason, case when key_rank > 1 then 'duplicate_coupon' end) as rejection_reason
+    from ranked
+),
+
+{{ track_row_changes('final', ['workspace_id', 'coupon_code', 'source_type', 'source_id']) }}
+
+select * from tracked

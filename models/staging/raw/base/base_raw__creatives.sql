@@ -34,12 +34,18 @@ ranked as (
             order by name, offer_id
         ) as key_rank
     from checked
-)
+),
 
-select
-    workspace_id,
-    creative_id,
-    offer_id,
-    name as creative_name,
-    coalesce(check_reason, case when key_rank > 1 then 'duplicate_creative_id' end) as rejection_reason
-from ranked
+final as (
+    select
+        workspace_id,
+        creative_id,
+        offer_id,
+        name as creative_name,
+        coalesce(check_reason, case when key_rank > 1 then 'duplicate_creative_id' end) as rejection_reason
+    from ranked
+),
+
+{{ track_row_changes('final', ['workspace_id', 'creative_id']) }}
+
+select * from tracked

@@ -54,16 +54,22 @@ ranked as (
             order by started_at asc, completed_at desc nulls last, exit_reason asc
         ) as key_rank
     from checked
-)
+),
 
-select
-    workspace_id,
-    flow_run_id,
-    flow_id,
-    contact_id,
-    exit_reason,
-    completed_at is not null as is_completed,
-    started_at,
-    completed_at,
-    coalesce(check_reason, case when key_rank > 1 then 'duplicate_flow_run_id' end) as rejection_reason
-from ranked
+final as (
+    select
+        workspace_id,
+        flow_run_id,
+        flow_id,
+        contact_id,
+        exit_reason,
+        completed_at is not null as is_completed,
+        started_at,
+        completed_at,
+        coalesce(check_reason, case when key_rank > 1 then 'duplicate_flow_run_id' end) as rejection_reason
+    from ranked
+),
+
+{{ track_row_changes('final', ['workspace_id', 'flow_run_id']) }}
+
+select * from tracked

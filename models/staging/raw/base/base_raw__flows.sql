@@ -37,15 +37,21 @@ ranked as (
             order by created_at, name, status
         ) as key_rank
     from checked
-)
+),
 
-select
-    workspace_id,
-    flow_id,
-    name as flow_name,
-    flow_type,
-    channel,
-    status,
-    created_at,
-    coalesce(check_reason, case when key_rank > 1 then 'duplicate_flow_id' end) as rejection_reason
-from ranked
+final as (
+    select
+        workspace_id,
+        flow_id,
+        name as flow_name,
+        flow_type,
+        channel,
+        status,
+        created_at,
+        coalesce(check_reason, case when key_rank > 1 then 'duplicate_flow_id' end) as rejection_reason
+    from ranked
+),
+
+{{ track_row_changes('final', ['workspace_id', 'flow_id']) }}
+
+select * from tracked

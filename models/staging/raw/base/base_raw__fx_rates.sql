@@ -28,12 +28,18 @@ ranked as (
             order by rate desc
         ) as key_rank
     from checked
-)
+),
 
-select
-    rate_date,
-    upper(trim(from_currency)) as from_currency,
-    upper(trim(to_currency)) as to_currency,
-    rate,
-    coalesce(check_reason, case when key_rank > 1 then 'duplicate_rate' end) as rejection_reason
-from ranked
+final as (
+    select
+        rate_date,
+        upper(trim(from_currency)) as from_currency,
+        upper(trim(to_currency)) as to_currency,
+        rate,
+        coalesce(check_reason, case when key_rank > 1 then 'duplicate_rate' end) as rejection_reason
+    from ranked
+),
+
+{{ track_row_changes('final', ['rate_date', 'from_currency', 'to_currency']) }}
+
+select * from tracked

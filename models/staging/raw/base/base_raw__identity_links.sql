@@ -52,13 +52,19 @@ ranked as (
             order by linked_at, method
         ) as key_rank
     from checked
-)
+),
 
-select
-    workspace_id,
-    contact_id,
-    shop_customer_id,
-    method,
-    linked_at,
-    coalesce(check_reason, case when key_rank > 1 then 'duplicate_identity_link' end) as rejection_reason
-from ranked
+final as (
+    select
+        workspace_id,
+        contact_id,
+        shop_customer_id,
+        method,
+        linked_at,
+        coalesce(check_reason, case when key_rank > 1 then 'duplicate_identity_link' end) as rejection_reason
+    from ranked
+),
+
+{{ track_row_changes('final', ['workspace_id', 'contact_id', 'shop_customer_id']) }}
+
+select * from tracked

@@ -40,12 +40,18 @@ ranked as (
             order by clicked_at
         ) as key_rank
     from checked
-)
+),
 
-select
-    workspace_id,
-    click_event_id,
-    link_id,
-    clicked_at,
-    coalesce(check_reason, case when key_rank > 1 then 'duplicate_click_event_id' end) as rejection_reason
-from ranked
+final as (
+    select
+        workspace_id,
+        click_event_id,
+        link_id,
+        clicked_at,
+        coalesce(check_reason, case when key_rank > 1 then 'duplicate_click_event_id' end) as rejection_reason
+    from ranked
+),
+
+{{ track_row_changes('final', ['workspace_id', 'click_event_id']) }}
+
+select * from tracked

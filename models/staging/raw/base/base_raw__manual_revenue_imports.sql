@@ -40,16 +40,22 @@ ranked as (
             order by imported_at, import_id
         ) as key_rank
     from checked
-)
+),
 
-select
-    workspace_id,
-    import_id,
-    click_id,
-    file_name,
-    -- uploads carry no currency: amounts are in the workspace currency
-    amount as revenue,
-    conversion_date,
-    imported_at,
-    coalesce(check_reason, case when key_rank > 1 then 'duplicate_import' end) as rejection_reason
-from ranked
+final as (
+    select
+        workspace_id,
+        import_id,
+        click_id,
+        file_name,
+        -- uploads carry no currency: amounts are in the workspace currency
+        amount as revenue,
+        conversion_date,
+        imported_at,
+        coalesce(check_reason, case when key_rank > 1 then 'duplicate_import' end) as rejection_reason
+    from ranked
+),
+
+{{ track_row_changes('final', ['workspace_id', 'import_id']) }}
+
+select * from tracked

@@ -42,15 +42,21 @@ ranked as (
             order by occurred_at, event_type, click_id
         ) as key_rank
     from checked
-)
+),
 
-select
-    workspace_id,
-    event_id,
-    message_id,
-    event_type,
-    click_id,
-    url,
-    occurred_at,
-    coalesce(check_reason, case when key_rank > 1 then 'duplicate_event_id' end) as rejection_reason
-from ranked
+final as (
+    select
+        workspace_id,
+        event_id,
+        message_id,
+        event_type,
+        click_id,
+        url,
+        occurred_at,
+        coalesce(check_reason, case when key_rank > 1 then 'duplicate_event_id' end) as rejection_reason
+    from ranked
+),
+
+{{ track_row_changes('final', ['workspace_id', 'event_id']) }}
+
+select * from tracked

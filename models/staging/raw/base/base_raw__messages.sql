@@ -93,26 +93,32 @@ ranked as (
             order by sent_at, contact_id, source_type
         ) as key_rank
     from checked
-)
+),
 
-select
-    workspace_id,
-    message_id,
-    contact_id,
-    source_type,
-    -- only the id that the source type names is kept
-    case when source_type = 'campaign' then campaign_id end as campaign_id,
-    case when source_type = 'flow' then flow_id end as flow_id,
-    case when source_type = 'flow' then flow_run_id end as flow_run_id,
-    case when source_type = 'helpdesk' then agent_id end as agent_id,
-    creative_id,
-    offer_id,
-    conversation_id,
-    channel,
-    conversation_category,
-    cost,
-    segments,
-    sent_at,
-    {{ to_local_date('sent_at', 'timezone') }} as sent_date,
-    coalesce(check_reason, case when key_rank > 1 then 'duplicate_message_id' end) as rejection_reason
-from ranked
+final as (
+    select
+        workspace_id,
+        message_id,
+        contact_id,
+        source_type,
+        -- only the id that the source type names is kept
+        case when source_type = 'campaign' then campaign_id end as campaign_id,
+        case when source_type = 'flow' then flow_id end as flow_id,
+        case when source_type = 'flow' then flow_run_id end as flow_run_id,
+        case when source_type = 'helpdesk' then agent_id end as agent_id,
+        creative_id,
+        offer_id,
+        conversation_id,
+        channel,
+        conversation_category,
+        cost,
+        segments,
+        sent_at,
+        {{ to_local_date('sent_at', 'timezone') }} as sent_date,
+        coalesce(check_reason, case when key_rank > 1 then 'duplicate_message_id' end) as rejection_reason
+    from ranked
+),
+
+{{ track_row_changes('final', ['workspace_id', 'message_id']) }}
+
+select * from tracked

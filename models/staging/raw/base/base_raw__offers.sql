@@ -36,14 +36,20 @@ ranked as (
             order by name, network, attribution_window_hours
         ) as key_rank
     from checked
-)
+),
 
-select
-    workspace_id,
-    offer_id,
-    name as offer_name,
-    network,
-    -- SPEC §5: an offer without a window credits clicks for 168 hours
-    coalesce(attribution_window_hours, {{ var('default_offer_window_hours', 168) }}) as attribution_window_hours,
-    coalesce(check_reason, case when key_rank > 1 then 'duplicate_offer_id' end) as rejection_reason
-from ranked
+final as (
+    select
+        workspace_id,
+        offer_id,
+        name as offer_name,
+        network,
+        -- SPEC §5: an offer without a window credits clicks for 168 hours
+        coalesce(attribution_window_hours, {{ var('default_offer_window_hours', 168) }}) as attribution_window_hours,
+        coalesce(check_reason, case when key_rank > 1 then 'duplicate_offer_id' end) as rejection_reason
+    from ranked
+),
+
+{{ track_row_changes('final', ['workspace_id', 'offer_id']) }}
+
+select * from tracked

@@ -43,15 +43,21 @@ ranked as (
             order by refunded_at asc, amount desc
         ) as key_rank
     from checked
-)
+),
 
-select
-    workspace_id,
-    refund_id,
-    order_id,
-    amount,
-    -- a refund converts at its order's rate, so net revenue never moves with fx
-    cast(amount * fx_rate as decimal(18, 2)) as refund_amount,
-    refunded_at,
-    coalesce(check_reason, case when key_rank > 1 then 'duplicate_refund_id' end) as rejection_reason
-from ranked
+final as (
+    select
+        workspace_id,
+        refund_id,
+        order_id,
+        amount,
+        -- a refund converts at its order's rate, so net revenue never moves with fx
+        cast(amount * fx_rate as decimal(18, 2)) as refund_amount,
+        refunded_at,
+        coalesce(check_reason, case when key_rank > 1 then 'duplicate_refund_id' end) as rejection_reason
+    from ranked
+),
+
+{{ track_row_changes('final', ['workspace_id', 'refund_id']) }}
+
+select * from tracked

@@ -35,12 +35,18 @@ ranked as (
             order by created_at, name
         ) as key_rank
     from checked
-)
+),
 
-select
-    workspace_id,
-    popup_id,
-    name as popup_name,
-    created_at,
-    coalesce(check_reason, case when key_rank > 1 then 'duplicate_popup_id' end) as rejection_reason
-from ranked
+final as (
+    select
+        workspace_id,
+        popup_id,
+        name as popup_name,
+        created_at,
+        coalesce(check_reason, case when key_rank > 1 then 'duplicate_popup_id' end) as rejection_reason
+    from ranked
+),
+
+{{ track_row_changes('final', ['workspace_id', 'popup_id']) }}
+
+select * from tracked

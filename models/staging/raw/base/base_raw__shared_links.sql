@@ -54,16 +54,22 @@ ranked as (
             order by shared_at, agent_id, contact_id
         ) as key_rank
     from checked
-)
+),
 
-select
-    workspace_id,
-    link_id,
-    agent_id,
-    contact_id,
-    conversation_id,
-    link_type,
-    channel,
-    shared_at,
-    coalesce(check_reason, case when key_rank > 1 then 'duplicate_link_id' end) as rejection_reason
-from ranked
+final as (
+    select
+        workspace_id,
+        link_id,
+        agent_id,
+        contact_id,
+        conversation_id,
+        link_type,
+        channel,
+        shared_at,
+        coalesce(check_reason, case when key_rank > 1 then 'duplicate_link_id' end) as rejection_reason
+    from ranked
+),
+
+{{ track_row_changes('final', ['workspace_id', 'link_id']) }}
+
+select * from tracked

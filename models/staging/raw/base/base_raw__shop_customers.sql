@@ -37,19 +37,25 @@ ranked as (
             order by created_at, email, phone
         ) as key_rank
     from checked
-)
+),
 
-select
-    workspace_id,
-    shop_customer_id,
-    email_normalized,
-    phone_e164,
-    upper(trim(country_code)) as country_code,
-    created_at,
-    -- SPEC §3: a phone or e-mail that does not parse stitches nothing; the row is kept
-    case
-        when nullif(trim(phone), '') is not null and phone_e164 is null then 'unparseable_phone'
-        when nullif(trim(email), '') is not null and email_normalized is null then 'malformed_email'
-    end as field_issue,
-    coalesce(check_reason, case when key_rank > 1 then 'duplicate_shop_customer_id' end) as rejection_reason
-from ranked
+final as (
+    select
+        workspace_id,
+        shop_customer_id,
+        email_normalized,
+        phone_e164,
+        upper(trim(country_code)) as country_code,
+        created_at,
+        -- SPEC §3: a phone or e-mail that does not parse stitches nothing; the row is kept
+        case
+            when nullif(trim(phone), '') is not null and phone_e164 is null then 'unparseable_phone'
+            when nullif(trim(email), '') is not null and email_normalized is null then 'malformed_email'
+        end as field_issue,
+        coalesce(check_reason, case when key_rank > 1 then 'duplicate_shop_customer_id' end) as rejection_reason
+    from ranked
+),
+
+{{ track_row_changes('final', ['workspace_id', 'shop_customer_id']) }}
+
+select * from tracked

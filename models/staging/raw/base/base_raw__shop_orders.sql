@@ -92,34 +92,40 @@ ranked as (
                 discount_codes desc nulls last
         ) as key_rank
     from checked
-)
+),
 
-select
-    workspace_id,
-    order_id,
-    shop_customer_id,
-    email_normalized,
-    phone_e164,
-    discount_codes,
-    shared_link_id,
-    order_currency,
-    workspace_currency,
-    total_price,
-    total_discounts,
-    fx_rate,
-    cast(total_price * fx_rate as decimal(18, 2)) as gross_revenue,
-    cast(coalesce(total_discounts, 0) * fx_rate as decimal(18, 2)) as discounts_amount,
-    cancelled_at is not null as is_cancelled,
-    {{ to_local_date('created_at', 'timezone') }} as order_date,
-    created_at,
-    updated_at,
-    cancelled_at,
-    case
-        when nullif(trim(phone), '') is not null and phone_e164 is null then 'unparseable_phone'
-        when nullif(trim(email), '') is not null and email_normalized is null then 'malformed_email'
-    end as field_issue,
-    coalesce(
-        check_reason,
-        case when key_rank > 1 then 'superseded_order_version' end
-    ) as rejection_reason
-from ranked
+final as (
+    select
+        workspace_id,
+        order_id,
+        shop_customer_id,
+        email_normalized,
+        phone_e164,
+        discount_codes,
+        shared_link_id,
+        order_currency,
+        workspace_currency,
+        total_price,
+        total_discounts,
+        fx_rate,
+        cast(total_price * fx_rate as decimal(18, 2)) as gross_revenue,
+        cast(coalesce(total_discounts, 0) * fx_rate as decimal(18, 2)) as discounts_amount,
+        cancelled_at is not null as is_cancelled,
+        {{ to_local_date('created_at', 'timezone') }} as order_date,
+        created_at,
+        updated_at,
+        cancelled_at,
+        case
+            when nullif(trim(phone), '') is not null and phone_e164 is null then 'unparseable_phone'
+            when nullif(trim(email), '') is not null and email_normalized is null then 'malformed_email'
+        end as field_issue,
+        coalesce(
+            check_reason,
+            case when key_rank > 1 then 'superseded_order_version' end
+        ) as rejection_reason
+    from ranked
+),
+
+{{ track_row_changes('final', ['workspace_id', 'order_id']) }}
+
+select * from tracked

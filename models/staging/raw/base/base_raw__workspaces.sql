@@ -30,13 +30,19 @@ ranked as (
             order by created_at, name, timezone, currency
         ) as key_rank
     from checked
-)
+),
 
-select
-    workspace_id,
-    name as workspace_name,
-    timezone,
-    upper(trim(currency)) as currency,
-    created_at,
-    coalesce(check_reason, case when key_rank > 1 then 'duplicate_workspace_id' end) as rejection_reason
-from ranked
+final as (
+    select
+        workspace_id,
+        name as workspace_name,
+        timezone,
+        upper(trim(currency)) as currency,
+        created_at,
+        coalesce(check_reason, case when key_rank > 1 then 'duplicate_workspace_id' end) as rejection_reason
+    from ranked
+),
+
+{{ track_row_changes('final', ['workspace_id']) }}
+
+select * from tracked

@@ -1,0 +1,95 @@
+{#- Change tracking for a staging base table (docs/DECISIONS.md, "Incremental models").
+
+    The base select (`final_cte`) is computed in full on every run, so the table's
+    content always equals a full refresh. What is incremental is the write: rows are
+    grouped by `key_columns` (the raw row's key, nulls made explicit); on an
+    incremental run only the groups whose rows changed (a new raw row, a new version,
+    a row whose rejection or derived value changed) are emitted, and the model's
+    delete+insert on `_row_key` replaces those groups. `_loaded_at` is the run that
+    first produced a row exactly as it is now: downstream incremental models read the
+    keys of rows with `_loaded_at` later than their own watermark. -#}
+{% macro track_row_changes(final_cte, key_columns) -%}
+    versioned as (
+        select
+            {{ final_cte }}.*,
+            {{ dq_row_key(key_columns) }} as _row_key,
+            {{ row_content_hash(final_cte) }} as _row_hash
+        from {{ final_cte }}
+    ),
+
+    {%- if is_incremental() %}
+
+    current_versions as (
+        select
+            _row_key,
+            _row_hash,
+            count(*) as row_count
+        from versioned
+        group by _row_key, _row_hash
+    ),
+
+    existing_versions as (
+        select
+            _row_key,
+            _row_hash,
+            count(*) as row_count,
+            min(_loaded_at) as _loaded_at
+        from {{ this }}
+        group by _row_key, _row_hash
+    ),
+
+    changed_keys as (
+        select distinct coalesce(current_versions._row_key, existing_versions._row_key) as _row_key
+        from current_versions
+        full outer join existing_versions
+            on
+                current_versions._row_key = existing_versions._row_key
+                and current_versions._row_hash = existing_versions._row_hash
+        where current_versions.row_count is distinct from existing_versions.row_count
+    ),
+
+    tracked as (
+        select
+            versioned.*,
+            -- a version already stored keeps the run that first produced it
+            coalesce(existing_versions._loaded_at, {{ incremental_run_timestamp() }}) as _loaded_at
+        from versioned
+        inner join changed_keys
+            on versioned._row_key = changed_keys._row_key
+        left join existing_versions
+            on
+                versioned._row_key = existing_versions._row_key
+                and versioned._row_hash = existing_versions._row_hash
+    )
+
+    {%- else %}
+
+    tracked as (
+        select
+            versioned.*,
+            {{ incremental_run_timestamp() }} as _loaded_at
+        from versioned
+    )
+
+    {%- endif %}
+{%- endmacro %}
+
+
+{#- A hash of every column of a row of `relation_alias` (a CTE or table alias). -#}
+{% macro row_content_hash(relation_alias) -%}
+    {{ return(adapter.dispatch('row_content_hash', 'msgwh')(relation_alias)) }}
+{%- endmacro %}
+
+
+{% macro default__row_content_hash(relation_alias) -%}
+    {{ exceptions.raise_compiler_error(
+        "row_content_hash has no implementation for " ~ target.type
+        ~ ": add <adapter>__row_content_hash (a hash of the whole row, e.g. of its JSON form)."
+    ) }}
+{%- endmacro %}
+
+
+{#- DuckDB: a table alias is a struct of the row's columns; its text form is the content. -#}
+{% macro duckdb__row_content_hash(relation_alias) -%}
+    md5(cast({{ relation_alias }} as {{ dbt.type_string() }}))
+{%- endmacro %}

@@ -1,0 +1,190 @@
+"""Incremental refreshes equal a full refresh, and a refresh with no new data changes nothing.
+
+The generator writes one data set; this test splits every raw table by its business time
+into batches (cut-offs 30, 15 and 5 days before the end, then everything), and holds
+about one row in six of most tables back two batches although its timestamps are old:
+late events (touches), late contacts, customers and identity links (stitching that
+arrives after the orders), late orders, order versions and refunds, late postbacks and
+manual imports, late coupons and shared links. The batches are written cumulatively to
+one raw_path directory and loaded one by one with an incremental `dbt build`; at the end
+every table of the marts schema must equal, row for row (as multisets), a
+`dbt build --full-refresh` on all the data in another DuckDB file (`detected_at` of
+dq_rejected_rows, the build time, aside). A further build with no new data must leave
+every mart as it was and load no row version into the staging base tables.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from tests.conftest import REPO, query, run_dbt
+
+pytestmark = pytest.mark.dbt
+
+BUILD = ["build", "--exclude-resource-type", "unit_test", "seed"]
+END = "2026-10-31"
+DAYS = 45
+CUTOFF_DAYS_BEFORE_END = [30, 15, 5]  # then a last batch with everything
+
+# The business time of each raw table; tables without one load in the first batch.
+BUSINESS_TIME = {
+    "workspaces": "created_at",
+    "attribution_settings": "effective_from",
+    "contacts": "created_at",
+    "shop_customers": "created_at",
+    "identity_links": "linked_at",
+    "campaigns": "published_at",
+    "flows": "created_at",
+    "flow_runs": "started_at",
+    "popups": "created_at",
+    "messages": "sent_at",
+    "message_events": "occurred_at",
+    "shop_orders": "updated_at",
+    "order_refunds": "refunded_at",
+    "coupons": "distributed_at",
+    "shared_links": "shared_at",
+    "link_clicks": "clicked_at",
+    "affiliate_postbacks": "received_at",
+    "manual_revenue_imports": "imported_at",
+    "fx_rates": "rate_date",
+    "agents": None,
+    "offers": None,
+    "creatives": None,
+}
+# Tables whose rows may arrive late (two batches after their business time).
+NEVER_LATE = {"workspaces", "fx_rates", "agents", "offers", "creatives"}
+
+
+def _split(source: Path, batches_dir: Path) -> int:
+    """Write batches_dir/<k>/<table>.parquet with every row of batch <= k; return the count."""
+    conn = duckdb.connect()
+    cutoffs = [f"timestamp '{END}' - interval {days} day" for days in CUTOFF_DAYS_BEFORE_END]
+    n_batches = len(cutoffs) + 1
+    for table, time_column in BUSINESS_TIME.items():
+        path = source / f"{table}.parquet"
+        if time_column is None:
+            batch = "0"
+        else:
+            stamp = f"cast({time_column} as timestamp)"
+            on_time = "case " + " ".join(
+                f"when {stamp} <= {cutoff} then {index}" for index, cutoff in enumerate(cutoffs)
+            ) + f" else {n_batches - 1} end"
+            if table in NEVER_LATE:
+                batch = on_time
+            else:
+                # about one row in six arrives two batches late, its timestamps unchanged
+                late = f"(hash(cast(source_rows as varchar)) % 6 = 0)"
+                batch = f"least({n_batches - 1}, {on_time} + case when {late} then 2 else 0 end)"
+        for index in range(n_batches):
+            out = batches_dir / str(index)
+            out.mkdir(parents=True, exist_ok=True)
+            conn.execute(
+                f"copy (select * from read_parquet('{path}') as source_rows where {batch} <= {index}) "
+                f"to '{out / (table + '.parquet')}' (format parquet)"
+            )
+    conn.close()
+    return n_batches
+
+
+def _load(batch_dir: Path, raw_dir: Path) -> None:
+    raw_dir.mkdir(parents=True, exist_ok=True)
+    for path in batch_dir.glob("*.parquet"):
+        (raw_dir / path.name).write_bytes(path.read_bytes())
+
+
+def _vars(raw_dir: Path) -> list[str]:
+    return ["--vars", "{raw_path: '" + str(raw_dir) + "'}"]
+
+
+def _mart_tables(db: Path) -> list[str]:
+    rows = query(
+        db,
+        "select table_name from information_schema.tables "
+        "where table_schema = 'marts' and table_type = 'BASE TABLE' order by table_name",
+    )
+    return [row[0] for row in rows]
+
+
+def _differences(left_db: Path, right_db: Path) -> dict[str, tuple[int, int]]:
+    """Per mart table: rows only in left, rows only in right (multiset difference)."""
+    tables = _mart_tables(left_db)
+    assert tables == _mart_tables(right_db)
+    differences = {}
+    conn = duckdb.connect()
+    conn.execute(f"attach '{left_db}' as left_db (read_only)")
+    conn.execute(f"attach '{right_db}' as right_db (read_only)")
+    for table in tables:
+        columns = "* exclude (detected_at)" if table == "dq_rejected_rows" else "*"
+        left = f"select {columns} from left_db.marts.{table}"
+        right = f"select {columns} from right_db.marts.{table}"
+        only_left = conn.execute(f"select count(*) from ({left} except all {right})").fetchone()[0]
+        only_right = conn.execute(f"select count(*) from ({right} except all {left})").fetchone()[0]
+        if only_left or only_right:
+            differences[table] = (only_left, only_right)
+    conn.close()
+    return differences
+
+
+@pytest.fixture(scope="module")
+def incremental_runs(tmp_path_factory):
+    """Generated data, split into batches, built incrementally and in full."""
+    root = tmp_path_factory.mktemp("incremental")
+    source = root / "generated"
+    run = __import__("subprocess").run(
+        [
+            str(REPO / ".venv" / "bin" / "python") if (REPO / ".venv").exists() else "python",
+            str(REPO / "scripts" / "generate_data.py"),
+            "--out", str(source), "--contacts", "400", "--days", str(DAYS),
+            "--end-date", END, "--seed", "11", "--format", "parquet", "--threads", "2",
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 0, run.stderr
+    n_batches = _split(source, root / "batches")
+
+    incremental = root / "incremental"
+    raw_dir = root / "raw"
+    for index in range(n_batches):
+        _load(root / "batches" / str(index), raw_dir)
+        run_dbt([*BUILD, *_vars(raw_dir)], incremental)
+
+    full = root / "full"
+    run_dbt([*BUILD, "--full-refresh", *_vars(root / "batches" / str(n_batches - 1))], full)
+    return {"root": root, "raw_dir": raw_dir, "incremental": incremental, "full": full}
+
+
+def test_incremental_batches_equal_full_refresh(incremental_runs):
+    """Every mart built batch by batch equals a full refresh on all the data."""
+    incremental_db = incremental_runs["incremental"] / "warehouse.duckdb"
+    full_db = incremental_runs["full"] / "warehouse.duckdb"
+    assert query(full_db, "select count(*) from marts.fct_order_attribution")[0][0] > 0
+    assert _differences(incremental_db, full_db) == {}
+
+
+def test_refresh_without_new_data_changes_nothing(incremental_runs):
+    """A second refresh with no new data: same marts, no new row versions in staging."""
+    workdir = incremental_runs["incremental"]
+    db = workdir / "warehouse.duckdb"
+    snapshot = workdir / "before.duckdb"
+    snapshot.write_bytes(db.read_bytes())
+    run_dbt([*BUILD, *_vars(incremental_runs["raw_dir"])], workdir)
+
+    assert _differences(db, snapshot) == {}
+    base_tables = [
+        row[0]
+        for row in query(
+            db,
+            "select table_name from information_schema.tables "
+            "where table_schema = 'staging' and table_name like 'base_raw__%'",
+        )
+    ]
+    latest_run = query(db, "select max(processed_until) from intermediate.incremental_watermarks")[0][0]
+    new_versions = {
+        table: query(db, f"select count(*) from staging.{table} where _loaded_at >= ?".replace("?", f"'{latest_run}'"))[0][0]
+        for table in base_tables
+    }
+    assert {table: count for table, count in new_versions.items() if count} == {}
