@@ -85,8 +85,8 @@ def main(argv: list[str] | None = None) -> int:
     total_suites = len(validation.MARTS) + 2
     started = time.perf_counter()
     with Progress(
-        TextColumn("[progress.description]{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
-        TimeElapsedColumn(), console=console, transient=True, disable=args.quiet or not console.is_terminal,
+        TextColumn("[progress.description]{task.description}"), BarColumn(),
+        TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn(), console=console, transient=True, disable=args.quiet or not console.is_terminal,
     ) as progress:
         task = progress.add_task("reading marts and validating", total=total_suites)
 

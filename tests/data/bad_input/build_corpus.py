@@ -13,12 +13,13 @@ Writes, in the raw contract's shape (msgwh/contract.py), one CSV per raw table:
   with quotes, commas, emoji, a line break and a 5,000-character name. `flow_runs`,
   `link_clicks` and `popups` are empty.
 * `bad/<table>.csv`: rows a real platform sends that staging must reject, every table.
-* `gaps/<table>.csv`: bad rows staging does NOT catch today (docs/DECISIONS.md, issue 6);
-  tests/python/test_bad_input.py keeps them as a strict xfail.
+* `gaps/<table>.csv`: bad rows staging does NOT catch today (docs/DECISIONS.md, issue 6), and
+  `crash/<table>.csv`: text that does not cast to its column's type, which fails the build
+  today; tests/python/test_bad_input.py keeps both as strict xfails.
 * `expected_rejections.csv`: the rows `marts.dq_rejected_rows` must hold after a build on
   good + bad rows, and nothing else: dataset (good|bad), kind (the bad-input kind), source_table,
   row_key (as `dq_row_key` writes it), reason and disposition.
-* `expected_gaps.csv`: the same for the gap rows, with the reason we propose.
+* `expected_gaps.csv`: the same for the gap and crash rows, with the reason we propose.
 
 The build runs with var `dq_as_of: '2026-11-01 00:00:00'` (DQ_AS_OF), so "future" means
 after 2026-11-02 00:00. Rows are declared next to their expected reason, so the manifest
@@ -86,7 +87,7 @@ class Expected:
 class Corpus:
     def __init__(self) -> None:
         self.rows: dict[str, dict[str, list[dict]]] = {
-            part: {table: [] for table in RAW_TABLES} for part in ("good", "bad", "gaps")
+            part: {table: [] for table in RAW_TABLES} for part in ("good", "bad", "gaps", "crash")
         }
         self.expected: list[Expected] = []
         self.expected_gaps: list[Expected] = []
@@ -119,9 +120,12 @@ class Corpus:
         self.expected.append(Expected("bad", kind, table, key, reason, "rejected"))
         return row
 
-    def gap(self, table: str, kind: str, proposed_reason: str, **row) -> dict:
-        self.rows["gaps"][table].append(row)
-        self.expected_gaps.append(Expected("gaps", kind, table, self.row_key(table, row), proposed_reason, "rejected"))
+    def gap(self, table: str, kind: str, proposed_reason: str, part: str = "gaps", row_key: str | None = None,
+            **row) -> dict:
+        """A bad row staging does not catch: staged silently (`gaps`) or failing the build (`crash`)."""
+        self.rows[part][table].append(row)
+        key = row_key if row_key is not None else self.row_key(table, row)
+        self.expected_gaps.append(Expected(part, kind, table, key, proposed_reason, "rejected"))
         return row
 
     def write(self, out: Path) -> None:
@@ -550,26 +554,6 @@ def add_bad_rows(c: Corpus) -> None:  # noqa: PLR0915
       to_currency="EUR", rate="0")
     b("attribution_settings", "absurd_amount", "window_days_out_of_range", workspace_id="w2",
       effective_from="2026-10-03 00:00:00", window_days="10000")
-    # more digits than decimal(18,2) holds
-    bad_order("ox-overflow", "absurd_amount", "invalid_total_price", total_price="1e20")
-
-    # ---------------------------------------------------------------- uncastable values (CSV text)
-    bad_order("ox-text-price", "uncastable_value", "invalid_total_price", total_price="twelve")
-    bad_order("ox-comma-decimal", "uncastable_value", "invalid_total_price", total_price="12,50")
-    bad_order("ox-bad-date", "uncastable_value", "invalid_created_at", created_at="31/10/2026 10:00")
-    bad_order("ox-impossible-date", "uncastable_value", "invalid_created_at", created_at="2026-02-30 10:00:00",
-              updated_at="2026-03-01 10:00:00")
-    bad_event("ex-bad-time", "uncastable_value", "invalid_occurred_at", occurred_at="yesterday")
-    b("attribution_settings", "uncastable_value", "invalid_window_days", workspace_id="w2",
-      effective_from="2026-10-04 00:00:00", window_days="five")
-    b("coupons", "uncastable_value", "invalid_generated_by_platform", workspace_id="w1", code="MAYBE",
-      source_type="campaign", source_id="k1", generated_by_platform="maybe", distributed_at=ts)
-    b("fx_rates", "uncastable_value", "invalid_rate_date", row_key="<null>|USD|EUR", rate_date="2026-13-01",
-      from_currency="USD", to_currency="EUR", rate="0.9")
-    b("manual_revenue_imports", "uncastable_value", "invalid_conversion_date", workspace_id="w2",
-      import_id="ix-bad-date", click_id="ck1", amount="1.00", conversion_date="10/09/2026", imported_at=ts,
-      file_name="bad.csv")
-    bad_message("mx-text-segments", "uncastable_value", "invalid_segments", segments="two")
 
     # ---------------------------------------------------------------- timestamps in the future
     future, far_future = "2026-12-15 10:00:00", "2099-01-01 00:00:00"
@@ -702,7 +686,7 @@ def add_bad_rows(c: Corpus) -> None:  # noqa: PLR0915
     bad_postback("pbx-cj", enum, "unknown_network_value", network="cj")
     b("workspaces", enum, "unknown_timezone", workspace_id="wx-mars", name="Mars shop", timezone="Mars/Olympus_Mons",
       currency="EUR", created_at="2025-01-01 00:00:00")
-    b("workspaces", "null_id", "null_currency", workspace_id="wx-no-currency", name="no currency",
+    b("workspaces", "null_required_value", "null_currency", workspace_id="wx-no-currency", name="no currency",
       timezone="UTC", created_at="2025-01-01 00:00:00")
 
     # ---------------------------------------------------------------- inconsistent values
@@ -715,7 +699,8 @@ def add_bad_rows(c: Corpus) -> None:  # noqa: PLR0915
     text = "text_quotes_emoji_long"
     b("campaigns", text, "unknown_status_value", workspace_id="w1", campaign_id='kx-"quoted", 🎉',
       name="x" * 10000, channel="sms", status='sent"; drop table campaigns; --')
-    bad_event("ex-emoji-url", text, "unknown_message_id", message_id="m-💥", url="https://x.example/?q=" + "🙂" * 500)
+    bad_event("ex-emoji-url", text, "unknown_message_id", message_id="m-💥",
+              url="https://x.example/?q=" + "🙂" * 500)
     b("contacts", text, "unknown_channel_value", workspace_id="w1", contact_id="cx-long-" + "z" * 2000,
       created_at=ts, channel="carrier pigeon 🐦", email="o'hara+tag@example.com")
 
@@ -725,8 +710,37 @@ def add_bad_rows(c: Corpus) -> None:  # noqa: PLR0915
 
 
 def add_gaps(c: Corpus) -> None:
-    """Bad rows staging accepts today: each with the reason we propose (reported to the lead)."""
+    """Bad rows staging does not catch today: each with the reason we propose (reported to the lead)."""
     ts = "2026-10-10 10:00:00"
+
+    # crash: text that does not cast to the column's type fails the whole build, because
+    # dbt.safe_cast is a plain cast on DuckDB (dbt-duckdb defines no duckdb__safe_cast)
+    def crash(table, proposed_reason, row_key=None, **row):
+        return c.gap(table, "uncastable_value", proposed_reason, part="crash", row_key=row_key, **row)
+
+    order = dict(workspace_id="w1", shop_customer_id="s1", created_at=ts, updated_at=ts, currency="EUR",
+                 total_price="10.00", total_discounts="0.00")
+    crash("shop_orders", "invalid_total_price", **{**order, "order_id": "ox-text-price", "total_price": "twelve"})
+    crash("shop_orders", "invalid_total_price", **{**order, "order_id": "ox-comma-decimal", "total_price": "12,50"})
+    # more digits than decimal(18,2) holds
+    crash("shop_orders", "invalid_total_price", **{**order, "order_id": "ox-overflow", "total_price": "1e20"})
+    crash("shop_orders", "invalid_created_at", **{**order, "order_id": "ox-bad-date", "created_at": "31/10/2026 10:00"})
+    crash("shop_orders", "invalid_created_at", **{**order, "order_id": "ox-impossible-date",
+                                                  "created_at": "2026-02-30 10:00:00"})
+    crash("message_events", "invalid_occurred_at", workspace_id="w1", event_id="ex-bad-time", message_id="m1",
+          event_type="read", occurred_at="yesterday")
+    crash("attribution_settings", "invalid_window_days", workspace_id="w2", effective_from="2026-10-04 00:00:00",
+          window_days="five")
+    crash("coupons", "invalid_generated_by_platform", workspace_id="w1", code="MAYBE", source_type="campaign",
+          source_id="k1", generated_by_platform="maybe", distributed_at=ts)
+    crash("fx_rates", "invalid_rate_date", row_key="<null>|USD|EUR", rate_date="2026-13-01", from_currency="USD",
+          to_currency="EUR", rate="0.9")
+    crash("manual_revenue_imports", "invalid_conversion_date", workspace_id="w2", import_id="ix-bad-date",
+          click_id="ck1", amount="1.00", conversion_date="10/09/2026", imported_at=ts, file_name="bad.csv")
+    crash("messages", "invalid_segments", workspace_id="w1", message_id="mx-text-segments", contact_id="c1",
+          source_type="campaign", campaign_id="k1", channel="sms", sent_at=ts, segments="two")
+
+    # gaps: staged silently
     order = dict(workspace_id="w1", shop_customer_id="s4", created_at=ts, updated_at=ts, currency="EUR",
                  total_price="10.00", total_discounts="0.00")
     # a whitespace-only id is a value, not a null: the order is staged under the id "   "

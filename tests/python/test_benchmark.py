@@ -1,0 +1,99 @@
+"""scripts/benchmark.py helpers: the last-day split, the floor query, memory measurement, the document."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+SCRIPT = REPO / "scripts" / "benchmark.py"
+
+
+def _load_module():
+    spec = importlib.util.spec_from_file_location("benchmark", SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+benchmark = _load_module()
+
+
+@pytest.fixture(scope="module")
+def raw(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("raw") / "raw"
+    subprocess.run(
+        [sys.executable, str(REPO / "scripts" / "generate_data.py"), "--out", str(out), "--contacts", "400",
+         "--days", "30", "--seed", "5", "--format", "parquet", "--threads", "2"],
+        check=True, capture_output=True,
+    )
+    return out
+
+
+def test_split_holds_back_exactly_the_rows_arriving_on_the_last_day(raw, tmp_path):
+    held = benchmark.split_last_day(raw, tmp_path, benchmark.dt.date(2026, 10, 31))
+    assert held["message_events"][1] > 0 and held["workspaces"][1] == 0
+    for table, (total, held_back) in held.items():
+        kept = duckdb.sql(f"select count(*) from '{tmp_path / table}.parquet'").fetchone()[0]
+        assert kept + held_back == total
+        column = benchmark.ARRIVAL_COLUMN.get(table)
+        if column:
+            on_last_day = duckdb.sql(
+                f"select count(*) from '{tmp_path / table}.parquet' "
+                f"where cast({column} as date) = date '2026-10-31'"
+            ).fetchone()[0]
+            assert on_last_day == 0, table
+
+
+def test_floor_query_attributes_some_orders(raw, capsys):
+    assert benchmark.floor_main(str(raw), "2", "1GB") == 0
+    figures = benchmark.json.loads(capsys.readouterr().out)
+    assert 0 < figures["attributed"] <= figures["orders"]
+
+
+def test_peak_memory_is_the_command_s_own(tmp_path):
+    ballast = bytearray(200 * 2**20)  # this process is big; the measured one must not inherit it
+    ballast[::4096] = bytes(len(ballast[::4096]))
+    code, seconds, peak_mb = benchmark.run_measured(["true"], dict(os.environ), tmp_path / "true.out")
+    assert code == 0 and peak_mb < 100
+    script = "x = bytearray(150 * 2**20); x[::4096] = bytes(len(x[::4096]))"
+    code, seconds, peak_mb = benchmark.run_measured([sys.executable, "-c", script], dict(os.environ), tmp_path / "big.out")
+    assert code == 0 and 150 <= peak_mb < 260
+
+
+def test_document_shows_ratios_targets_and_machine():
+    def measurement(name, seconds, rss=1000.0, **extra):
+        return {"name": name, "command": name, "seconds": seconds, "peak_rss_mb": rss, "returncode": 0,
+                "model_seconds": None, "test_seconds": None, "fct_seconds": None, "nodes": None, "slowest": [],
+                "detail": {}, **extra}
+
+    def scale(factor):
+        held = {table: (100 * factor, factor) for table in benchmark.RAW_TABLES}
+        return [
+            measurement("split", 0, 0, detail={"held_back": held}),
+            measurement("floor", 2.0 * factor),
+            measurement("full_build", 100.0 * factor, detail={"models": 80, "incremental_models": 20, "db_bytes": 2**30}),
+            measurement("fct_alone", 10.0 * factor, fct_seconds=3.0 * factor),
+            measurement("one_day_incremental", 8.0 * factor),
+            measurement("no_change", 6.0 * factor),
+        ]
+
+    results = {
+        "date": "2026-11-23 12:00 UTC", "command": "python scripts/benchmark.py", "days": 90, "seed": 7,
+        "machine": {"nproc": "2", "cpu": "Test CPU", "memory": "8.0 GB", "os": "Linux", "python": "3.11", "duckdb": "1.4.4",
+                    "dbt": "1.11", "commit": "abc", "memory_limit": "6GB", "duckdb_threads": "2", "dbt_threads": "4"},
+        "scales": {"1000": scale(1), "10000": scale(10)},
+    }
+    text = benchmark.render(results)
+    assert "Test CPU" in text and "DuckDB 1.4.4" in text and "`python scripts/benchmark.py`" in text
+    assert "| full build / floor | ≤ 10× at 1M | 50.0× (– CPU) **not met** | 50.0× (– CPU) **not met** |" in text
+    assert "1.5× met" in text  # fct node time / floor
+    assert "8.0 % (– CPU) met" in text and "6.0 % (– CPU) **not met**" in text
+    assert "Linearity: 10,000 vs 1,000 contacts (10× the contacts)" in text

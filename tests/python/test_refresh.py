@@ -1,0 +1,335 @@
+"""scripts/refresh.py: build into a copy, test, validate, swap atomically; a lock; exit codes.
+
+The dbt-marked tests share one small published warehouse (250 generated contacts, built once
+by the first refresh); every test that refreshes again works on its own copy of it.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from msgwh import refresh as refresh_lib
+from tests.conftest import REPO, query
+
+SCRIPT = REPO / "scripts" / "refresh.py"
+VALIDATOR = REPO / "scripts" / "validate.py"
+STATE = "select count(*), sum(gross_revenue) from marts.fct_order_attribution"
+
+READER = r"""
+import json, sys, time
+from pathlib import Path
+import duckdb
+
+db, stop, sql = sys.argv[1], Path(sys.argv[2]), sys.argv[3]
+connection = duckdb.connect(db, read_only=True)
+try:
+    while not stop.exists():
+        print(json.dumps(["old", [str(v) for v in connection.execute(sql).fetchone()]]), flush=True)
+        time.sleep(0.05)
+    connection.close()
+    connection = duckdb.connect(db, read_only=True)
+    print(json.dumps(["new", [str(v) for v in connection.execute(sql).fetchone()]]), flush=True)
+except Exception as error:
+    print(json.dumps(["error", repr(error)]), flush=True)
+    sys.exit(1)
+"""
+
+
+def generate(out: Path, contacts: int, seed: int) -> Path:
+    subprocess.run(
+        [sys.executable, str(REPO / "scripts" / "generate_data.py"), "--out", str(out), "--contacts", str(contacts),
+         "--days", "30", "--seed", str(seed), "--format", "parquet", "--threads", "2"],
+        check=True, capture_output=True,
+    )
+    return out
+
+
+def refresh_env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DBT_")}
+    env.update(DBT_PROFILES_DIR=str(REPO), DBT_SEND_ANONYMOUS_USAGE_STATS="false")
+    return env
+
+
+def run_refresh(db: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, str(SCRIPT), "--db", str(db), "--quiet", *args],
+        cwd=REPO, env=refresh_env(), capture_output=True, text=True, timeout=900,
+    )
+
+
+def signature(path: Path) -> tuple[str, int, int, int]:
+    """Content hash, inode, size and mtime: 'untouched' means all four are the same."""
+    stat = path.stat()
+    return (hashlib.sha256(path.read_bytes()).hexdigest(), stat.st_ino, stat.st_size, stat.st_mtime_ns)
+
+
+def own_copy(published: Path, tmp_path: Path) -> Path:
+    """A private published warehouse for a test that refreshes (same file name: the catalog)."""
+    db = tmp_path / published.name
+    shutil.copy2(published, db)
+    return db
+
+
+def explain(result: subprocess.CompletedProcess) -> str:
+    return f"exit {result.returncode}\nstderr:\n{result.stderr[-4000:]}\nstdout:\n{result.stdout[-2000:]}"
+
+
+@pytest.fixture(scope="module")
+def raw_small(tmp_path_factory) -> Path:
+    return generate(tmp_path_factory.mktemp("raw") / "small", 250, 11)
+
+
+@pytest.fixture(scope="module")
+def raw_other(tmp_path_factory) -> Path:
+    return generate(tmp_path_factory.mktemp("raw") / "other", 300, 12)
+
+
+@pytest.fixture(scope="module")
+def first_refresh(tmp_path_factory, raw_small) -> tuple[Path, subprocess.CompletedProcess]:
+    """The first refresh of a warehouse that does not exist yet, with the project's validator."""
+    db = tmp_path_factory.mktemp("published") / "warehouse.duckdb"
+    result = run_refresh(
+        db, "--raw-path", str(raw_small), "--validate-args", "--as-of 2026-11-01 --max-order-age-days 60"
+    )
+    return db, result
+
+
+@pytest.fixture()
+def published(first_refresh) -> Path:
+    db, result = first_refresh
+    if result.returncode != 0:
+        pytest.fail("the first refresh failed:\n" + explain(result))
+    return db
+
+
+# ------------------------------------------------------------------------------------------
+# with dbt
+# ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.dbt
+def test_first_refresh_builds_validates_and_publishes(first_refresh):
+    db, result = first_refresh
+    assert result.returncode == refresh_lib.EXIT_OK, explain(result)
+    for step in ("lock", "prepare", "copy", "build", "checkpoint", "publish"):
+        assert f"step={step} status=ok" in result.stderr, f"no ok line for {step}:\n{result.stderr}"
+    assert "first run: no published warehouse" in result.stderr
+    if VALIDATOR.exists():
+        assert "step=validate status=ok" in result.stderr
+    else:
+        assert "step=validate status=skipped" in result.stderr
+    # self-contained: checkpointed, no WAL beside it, working copy moved away
+    assert not refresh_lib.wal_of(db).exists()
+    paths = refresh_lib.RefreshPaths(db)
+    assert not paths.working.exists() and not refresh_lib.wal_of(paths.working).exists()
+    orders, revenue = query(db, STATE)[0]
+    assert orders > 0 and revenue > 0
+    # the catalog is named after the published file, so the views' qualified names resolve
+    assert query(db, "select current_database()")[0][0] == "warehouse"
+    summary = json.loads(paths.summary.read_text())
+    assert summary["exit_code"] == 0 and [s["step"] for s in summary["steps"]][-1] == "publish"
+    # dbt's target/ and logs/ live under the refresh directory, not the developer's target/
+    assert (paths.target / "run_results.json").exists() and (paths.logs / "dbt_build.out").exists()
+
+
+@pytest.mark.dbt
+def test_reader_keeps_reading_during_refresh_then_sees_new_state(published, raw_other, tmp_path):
+    db = own_copy(published, tmp_path)
+    old_state = [str(v) for v in query(db, STATE)[0]]
+    stop = tmp_path / "stop"
+    reader_script = tmp_path / "reader.py"
+    reader_script.write_text(READER)
+    reader = subprocess.Popen(
+        [sys.executable, str(reader_script), str(db), str(stop), STATE], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    log = tmp_path / "refresh.err"
+    with log.open("w") as sink:
+        refresh = subprocess.Popen(
+            [sys.executable, str(SCRIPT), "--db", str(db), "--quiet", "--raw-path", str(raw_other), "--full-refresh", "--skip-validate"],
+            cwd=REPO, env=refresh_env(), stdout=subprocess.DEVNULL, stderr=sink, text=True,
+        )
+        try:
+            deadline = time.monotonic() + 120
+            while " dbt: build" not in log.read_text():
+                assert refresh.poll() is None, "the refresh ended before dbt started:\n" + log.read_text()
+                assert time.monotonic() < deadline, "dbt did not start:\n" + log.read_text()
+                time.sleep(0.2)
+            # while the first refresh builds: a second one exits at once with the lock code
+            started = time.monotonic()
+            second = run_refresh(db, "--raw-path", str(raw_other), "--skip-validate")
+            assert second.returncode == refresh_lib.EXIT_LOCKED, explain(second)
+            assert time.monotonic() - started < 30
+            assert "another refresh holds" in second.stderr
+            assert refresh.wait(timeout=900) == refresh_lib.EXIT_OK, log.read_text()
+        finally:
+            if refresh.poll() is None:
+                refresh.kill()
+    stop.touch()
+    output, _ = reader.communicate(timeout=60)
+    lines = [json.loads(line) for line in output.splitlines() if line.startswith("[")]
+    errors = [line for line in lines if line[0] == "error"]
+    assert reader.returncode == 0 and not errors, output[-3000:]
+    during = [values for kind, values in lines if kind == "old"]
+    assert len(during) >= 20, "the reader did not query throughout the refresh"
+    assert all(values == old_state for values in during), "a reader saw a changed or half-written state"
+    new_state = [str(v) for v in query(db, STATE)[0]]
+    assert new_state != old_state, "the refresh with other data should change the marts"
+    assert lines[-1] == ["new", new_state], "after reconnecting the reader must see the new state"
+    assert not refresh_lib.wal_of(db).exists()
+
+
+def project_copy_with_failing_test(tmp_path: Path) -> Path:
+    """This dbt project plus a singular data test that always fails on the marts."""
+    project = tmp_path / "project"
+    shutil.copytree(
+        REPO,
+        project,
+        ignore=shutil.ignore_patterns(
+            ".git", ".venv", "target*", "logs*", "*.duckdb", "*.wal", "*.refresh", "*.lock", ".duckdb_tmp", "__pycache__",
+            ".pytest_cache", "seeds",
+        ),
+    )
+    (project / "seeds").mkdir()
+    (project / "tests" / "assert_refresh_canary_fails.sql").write_text(
+        "-- fails whenever the mart has a row: stands in for any data test that catches bad data\n"
+        "select order_id from {{ ref('fct_order_attribution') }}\n"
+    )
+    return project
+
+
+@pytest.mark.dbt
+def test_failing_data_test_publishes_nothing(published, raw_small, tmp_path):
+    db = own_copy(published, tmp_path)
+    before = signature(db)
+    project = project_copy_with_failing_test(tmp_path)
+    # the staging view is rebuilt in the working copy, then the data test fails
+    result = run_refresh(
+        db, "--raw-path", str(raw_small), "--project-dir", str(project), "--profiles-dir", str(REPO),
+        "--", "--select", "stg_raw__workspaces", "assert_refresh_canary_fails",
+    )
+    assert result.returncode == refresh_lib.EXIT_BUILD_FAILED, explain(result)
+    assert signature(db) == before, "a failed refresh changed the published file"
+    assert "step=build status=failed" in result.stderr
+    assert "failed node: test.msgwh.assert_refresh_canary_fails (fail)" in result.stderr
+    assert "published=untouched" in result.stderr
+    assert "step=publish" not in result.stderr and "step=validate" not in result.stderr
+    paths = refresh_lib.RefreshPaths(db)
+    assert paths.working.exists(), "the failed working copy is kept for inspection"
+    summary = json.loads(paths.summary.read_text())
+    assert summary["exit_code"] == 1 and summary["failed_step"] == "build"
+    assert "assert_refresh_canary_fails" in summary["reason"]
+
+
+@pytest.mark.dbt
+def test_compile_error_publishes_nothing_and_stale_working_files_are_removed(published, raw_small, tmp_path):
+    db = own_copy(published, tmp_path)
+    before = signature(db)
+    paths = refresh_lib.RefreshPaths(db)
+    paths.working.parent.mkdir(parents=True)
+    paths.working.write_bytes(b"left by a killed refresh")
+    refresh_lib.wal_of(paths.working).write_bytes(b"stale wal")
+    result = run_refresh(
+        db, "--raw-path", str(raw_small), "--dbt-args", "--vars '{attribution_precedence: [bogus]}'"
+    )
+    assert result.returncode == refresh_lib.EXIT_BUILD_FAILED, explain(result)
+    assert signature(db) == before
+    assert "removed stale warehouse.duckdb,warehouse.duckdb.wal" in result.stderr
+    assert "unknown rule 'bogus'" in result.stderr, "dbt's error message is repeated in the log"
+    assert not refresh_lib.wal_of(paths.working).exists()
+
+
+@pytest.mark.dbt
+def test_failing_validation_publishes_nothing(published, raw_small, tmp_path):
+    db = own_copy(published, tmp_path)
+    before = signature(db)
+    seen = tmp_path / "validator_args.json"
+    stub = tmp_path / "validate_stub.py"
+    stub.write_text(
+        "import json, sys\n"
+        f"open({str(seen)!r}, 'w').write(json.dumps(sys.argv[1:]))\n"
+        "print('FAIL  order_freshness  2/3 expectations')\n"
+        "sys.exit(1)\n"
+    )
+    result = run_refresh(
+        db, "--raw-path", str(raw_small), "--validate-script", str(stub), "--validate-args", "--as-of 2026-11-01",
+        "--", "--select", "stg_raw__workspaces",
+    )
+    assert result.returncode == refresh_lib.EXIT_VALIDATION_FAILED, explain(result)
+    assert signature(db) == before
+    assert "step=build status=ok" in result.stderr and "step=validate status=failed" in result.stderr
+    assert "validate: FAIL  order_freshness" in result.stderr
+    args = json.loads(seen.read_text())
+    paths = refresh_lib.RefreshPaths(db)
+    assert args[:2] == ["--db", str(paths.working)], "the validator checks the working copy, not the published file"
+    assert "--state" in args and args[-2:] == ["--as-of", "2026-11-01"]
+
+
+# ------------------------------------------------------------------------------------------
+# without dbt
+# ------------------------------------------------------------------------------------------
+
+
+def test_second_refresh_exits_with_the_lock_code(tmp_path):
+    db = tmp_path / "warehouse.duckdb"
+    paths = refresh_lib.RefreshPaths(db)
+    with open(paths.lock, "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        handle.write("pid=12345 since=test\n")
+        handle.flush()
+        started = time.monotonic()
+        result = run_refresh(db, "--skip-validate")
+    assert result.returncode == refresh_lib.EXIT_LOCKED, explain(result)
+    assert time.monotonic() - started < 20
+    assert "another refresh holds" in result.stderr and "pid=12345" in result.stderr
+    assert "step=lock status=failed" in result.stderr
+    assert not db.exists() and not paths.state_dir.exists(), "a locked-out refresh touches nothing"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["--no-such-option"], ["--raw-path", "/no/such/dir"], ["--dbt-args", "--vars '{unclosed"]],
+)
+def test_usage_errors_exit_4(tmp_path, args):
+    result = run_refresh(tmp_path / "warehouse.duckdb", *args)
+    assert result.returncode == refresh_lib.EXIT_USAGE, explain(result)
+
+
+def test_help_documents_the_exit_codes():
+    result = subprocess.run([sys.executable, str(SCRIPT), "--help"], capture_output=True, text=True, check=True)
+    for code in range(6):
+        assert f"  {code}  " in result.stdout
+
+
+def test_raw_path_is_merged_into_vars(tmp_path):
+    merged = refresh_lib.merge_raw_path(["--vars", "{pii_salt: s}", "--full-refresh"], tmp_path)
+    assert json.loads(merged[1]) == {"pii_salt": "s", "raw_path": str(tmp_path)}
+    assert refresh_lib.merge_raw_path(["--select", "marts"], tmp_path)[-2:] == ["--vars", json.dumps({"raw_path": str(tmp_path)})]
+    options = refresh_lib.RefreshOptions(published=tmp_path / "w.duckdb", raw_path=tmp_path, full_refresh=True, dbt_executable=Path("dbt"))
+    command = refresh_lib.dbt_command(options)
+    assert command[:5] == ["dbt", "build", "--exclude-resource-type", "unit_test", "seed"] and "--full-refresh" in command
+    options = refresh_lib.RefreshOptions(published=tmp_path / "w.duckdb", dbt_args=["--resource-type", "model"], dbt_executable=Path("dbt"))
+    assert refresh_lib.dbt_command(options) == ["dbt", "build", "--resource-type", "model"]
+
+
+def test_failing_nodes_come_from_run_results(tmp_path):
+    run_results = tmp_path / "run_results.json"
+    run_results.write_text(json.dumps({"results": [
+        {"unique_id": "model.msgwh.ok", "status": "success", "message": "OK"},
+        {"unique_id": "test.msgwh.not_null_x", "status": "fail", "message": "Got 3 results, configured to fail if != 0"},
+        {"unique_id": "model.msgwh.broken", "status": "error", "message": "Binder Error:\n  column y"},
+    ]}))
+    assert refresh_lib.failing_nodes(run_results) == [
+        "test.msgwh.not_null_x (fail): Got 3 results, configured to fail if != 0",
+        "model.msgwh.broken (error): Binder Error: column y",
+    ]
+    assert refresh_lib.failing_nodes(tmp_path / "missing.json") == []
