@@ -12,29 +12,6 @@ messages as (
     select * from {{ ref('stg_raw__messages') }}
 ),
 
-revenue_per_day as (
-    select
-        workspace_id,
-        revenue_date,
-        source_type,
-        channel,
-        cast(sum(gross_revenue) as decimal(18, 2)) as gross_revenue,
-        cast(sum(net_revenue) as decimal(18, 2)) as net_revenue,
-        sum(case when is_order then 1 else 0 end) as orders,
-        sum(case when is_conversion then 1 else 0 end) as conversions
-    from revenue
-    group by workspace_id, revenue_date, source_type, channel
-),
-
-day_totals as (
-    select
-        workspace_id,
-        revenue_date,
-        sum(gross_revenue) as day_gross_revenue
-    from revenue_per_day
-    group by workspace_id, revenue_date
-),
-
 conversations_per_day as (
     select
         workspace_id,
@@ -46,26 +23,10 @@ conversations_per_day as (
     group by workspace_id, sent_date
 ),
 
-source_rows as (
-    select
-        revenue_per_day.workspace_id,
-        revenue_per_day.source_type,
-        revenue_per_day.channel,
-        revenue_per_day.gross_revenue,
-        revenue_per_day.net_revenue,
-        revenue_per_day.orders,
-        revenue_per_day.conversions,
-        -- conversations are a day-level measure: only on the day's 'all' row, so sums never double count
-        cast(null as {{ dbt.type_bigint() }}) as conversations,
-        {{ safe_divide('revenue_per_day.gross_revenue', 'day_totals.day_gross_revenue') }} as revenue_share,
-        cast(null as {{ dbt.type_float() }}) as revenue_per_conversation,
-        revenue_per_day.revenue_date
-    from revenue_per_day
-    inner join day_totals
-        on
-            revenue_per_day.workspace_id = day_totals.workspace_id
-            and revenue_per_day.revenue_date = day_totals.revenue_date
-),
+{{ revenue_rollup_source_rows(
+    'revenue_date',
+    extra_null_columns=[('conversations', dbt.type_bigint()), ('revenue_per_conversation', dbt.type_float())]
+) }},
 
 day_rows as (
     -- one row per workspace and day of the spine, so days with no revenue exist
@@ -78,19 +39,20 @@ day_rows as (
         0 as orders,
         0 as conversions,
         coalesce(conversations_per_day.conversations, 0) as conversations,
-        cast(null as {{ dbt.type_float() }}) as revenue_share,
-        {{ safe_divide('coalesce(day_totals.day_gross_revenue, 0)', 'conversations_per_day.conversations') }}
+        -- SPEC §7: revenue per marketing + utility conversation of the day
+        {{ safe_divide('coalesce(period_totals.period_gross_revenue, 0)', 'conversations_per_day.conversations') }}
             as revenue_per_conversation,
+        cast(null as {{ dbt.type_float() }}) as revenue_share,
         days.date_day as revenue_date
     from days
     left join conversations_per_day
         on
             days.workspace_id = conversations_per_day.workspace_id
             and days.date_day = conversations_per_day.sent_date
-    left join day_totals
+    left join period_totals
         on
-            days.workspace_id = day_totals.workspace_id
-            and days.date_day = day_totals.revenue_date
+            days.workspace_id = period_totals.workspace_id
+            and days.date_day = period_totals.revenue_date
 ),
 
 all_rows as (
