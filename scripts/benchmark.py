@@ -169,7 +169,7 @@ def tree_rss_kb(root: int) -> int:
 def dbt_env(workdir: Path, db_path: Path) -> dict[str, str]:
     env = dict(os.environ)
     env.update(
-        DBT_PROFILES_DIR=str(ROOT),
+        DBT_PROFILES_DIR=os.environ.get("DBT_PROFILES_DIR") or str(ROOT),
         DBT_PROJECT_DIR=str(ROOT),
         DBT_DUCKDB_PATH=str(db_path),
         DBT_TARGET_PATH=str(workdir / "target"),
@@ -488,6 +488,7 @@ def machine_info() -> dict[str, str]:
         "memory_limit": os.environ.get("DBT_DUCKDB_MEMORY_LIMIT", "6GB"),
         "duckdb_threads": os.environ.get("DBT_DUCKDB_THREADS", "2"),
         "dbt_threads": os.environ.get("DBT_THREADS", "4"),
+        "profiles_dir": os.environ.get("DBT_PROFILES_DIR") or str(ROOT),
     }
 
 
@@ -540,8 +541,11 @@ def render(results: dict[str, Any]) -> str:
         f"- **Machine**: {machine['nproc']} CPUs (nproc), {machine['memory']} RAM, {machine['cpu']}; {machine['os']}",
         f"- **Software**: DuckDB {machine['duckdb']}, dbt-core {machine['dbt']}, Python {machine['python']}; commit {machine['commit']}",
         f"- **Settings**: DuckDB memory_limit {machine['memory_limit']}, {machine['duckdb_threads']} DuckDB threads, "
-        f"{machine['dbt_threads']} dbt threads (profiles.yml defaults)",
+        f"{machine['dbt_threads']} dbt threads (profiles.yml defaults)"
+        + ("" if Path(machine.get("profiles_dir", ROOT)).resolve() == ROOT else f"; profiles.yml from {machine['profiles_dir']}"),
     ]
+    for note in results.get("notes", []):
+        lines += ["", f"> **Note.** {note}"]
     incremental = [get(s, "full_build", "detail") or {} for s in scales]
     if incremental and incremental[0].get("models"):
         inc, total = incremental[0].get("incremental_models", 0), incremental[0]["models"]
@@ -652,6 +656,31 @@ def render(results: dict[str, Any]) -> str:
         fct_small, fct_large = get(small, "fct_alone", "fct_seconds"), get(large, "fct_alone", "fct_seconds")
         lines.append(f"| fct_order_attribution node time | {ratio(fct_large, fct_small)} | | |")
         lines += ["", f"Linear growth is {factor:g}×; less means fixed costs (parsing, ~600 nodes) still weigh at the small scale."]
+    lines += ["", "## Reading the figures", ""]
+    for s in scales:
+        full, inc, none = by_scale[s].get("full_build"), by_scale[s].get("one_day_incremental"), by_scale[s].get("no_change")
+        if not full:
+            continue
+        notes = []
+        if full.get("model_seconds") and full.get("test_seconds") is not None:
+            share = full["test_seconds"] / (full["model_seconds"] + full["test_seconds"])
+            notes.append(f"data tests are {share:.0%} of the full build's node time")
+        if none and none.get("test_seconds") is not None and none.get("model_seconds"):
+            share = none["test_seconds"] / (none["model_seconds"] + none["test_seconds"])
+            notes.append(f"{share:.0%} of the no-change build's (each refresh re-tests whole tables)")
+        detail = full.get("detail") or {}
+        if detail.get("fct_upstream_seconds") and get(s, "floor"):
+            notes.append(
+                f"fct_order_attribution itself reads prepared intermediate tables, so it is cheap; the "
+                f"{detail.get('fct_upstream_models')} models it depends on cost "
+                f"{detail['fct_upstream_seconds'] / get(s, 'floor'):.0f}× the floor in node time"
+            )
+        if inc and full.get("cpu_seconds") and inc.get("cpu_seconds"):
+            notes.append(
+                f"with {detail.get('incremental_models', '?')} of {detail.get('models', '?')} models incremental, "
+                f"the one-day refresh used {inc['cpu_seconds'] / full['cpu_seconds']:.0%} of the full build's CPU time"
+            )
+        lines.append(f"- {int(s):,} contacts: " + "; ".join(notes) + ".")
     lines += ["", "## Slowest models in the full build", ""]
     for s in scales:
         slowest = get(s, "full_build", "slowest") or []
@@ -711,6 +740,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--skip-refresh-script", action="store_true", help="do not time the no-change run through refresh.py")
     parser.add_argument("--render-only", action="store_true", help="rewrite --out-doc from --results without measuring")
     parser.add_argument("--append", action="store_true", help="keep the scales already in --results (measure only the new ones)")
+    parser.add_argument("--note", action="append", default=[], help="a note for the document (repeatable)")
     parser.add_argument("--floor-only", metavar="RAW", help=argparse.SUPPRESS)
     parser.add_argument("--floor-threads", default="2", help=argparse.SUPPRESS)
     parser.add_argument("--floor-memory", default="6GB", help=argparse.SUPPRESS)
@@ -744,6 +774,8 @@ def main(argv: list[str] | None = None) -> int:
         days=args.days,
         seed=args.seed,
     )
+    if args.note:
+        results["notes"] = list(dict.fromkeys(results.get("notes", []) + args.note))
     root = Path(tempfile.mkdtemp(prefix="msgwh_bench_", dir=args.tmp_dir))
     steps_per_scale = 8 if not args.skip_refresh_script else 7
     failed = False
