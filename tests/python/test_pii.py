@@ -14,7 +14,7 @@ from pathlib import Path
 from tests.conftest import query
 
 EMAIL = r"[^@\s]+@[^@\s]+\.[^@\s]+"
-PHONE = r"\+?[0-9][0-9 ()./-]{6,}[0-9]"
+PHONE = r"\+?[0-9(][0-9 ()./-]{6,}[0-9]"
 
 
 def _text_columns(db: Path) -> list[tuple[str, str]]:

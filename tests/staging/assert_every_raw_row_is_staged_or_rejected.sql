@@ -10,7 +10,10 @@ with
         '{{ table_name }}' as source_table,
         (select count(*) from {{ raw_source(table_name) }}) as raw_rows,
         {%- if table_name == 'fx_rates' %}
-        (select count(*) from {{ ref('base_raw__fx_rates') }} where rejection_reason is null) as staged_rows,
+        (
+            select count(*) from {{ ref('base_raw__fx_rates') }}
+            where rejection_reason is null
+        ) as staged_rows,
         {%- else %}
         (select count(*) from {{ ref('stg_raw__' ~ table_name) }}) as staged_rows,
         {%- endif %}
