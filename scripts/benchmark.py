@@ -538,14 +538,18 @@ def render(results: dict[str, Any]) -> str:
         "",
         f"- **Date**: {results['date']}",
         f"- **Command**: `{results['command']}`",
+        *[
+            f"  - {int(scale):,} contacts: `{run['command']}` at {run['date']}"
+            + ("" if Path(run.get("profiles_dir", ROOT)).resolve() == ROOT else f", with `DBT_PROFILES_DIR={run['profiles_dir']}`")
+            for scale, run in sorted(results.get("runs", {}).items(), key=lambda item: int(item[0]))
+            if len(results.get("runs", {})) > 1
+        ],
         f"- **Machine**: {machine['nproc']} CPUs (nproc), {machine['memory']} RAM, {machine['cpu']}; {machine['os']}",
         f"- **Software**: DuckDB {machine['duckdb']}, dbt-core {machine['dbt']}, Python {machine['python']}; commit {machine['commit']}",
         f"- **Settings**: DuckDB memory_limit {machine['memory_limit']}, {machine['duckdb_threads']} DuckDB threads, "
         f"{machine['dbt_threads']} dbt threads (profiles.yml defaults)"
         + ("" if Path(machine.get("profiles_dir", ROOT)).resolve() == ROOT else f"; profiles.yml from {machine['profiles_dir']}"),
     ]
-    for note in results.get("notes", []):
-        lines += ["", f"> **Note.** {note}"]
     incremental = [get(s, "full_build", "detail") or {} for s in scales]
     if incremental and incremental[0].get("models"):
         inc, total = incremental[0].get("incremental_models", 0), incremental[0]["models"]
@@ -558,6 +562,8 @@ def render(results: dict[str, Any]) -> str:
                 "> rows are full rebuilds by `dbt build` without `--full-refresh`. Re-run the benchmark once",
                 "> the incremental models are in to get the real refresh figures.",
             ]
+    for note in results.get("notes", []):
+        lines += ["", f"> **Note.** {note}"]
     lines += ["", "## Figures", ""]
     header = "| | " + " | ".join(f"{int(s):,} contacts" for s in scales) + " |"
     lines += [header, "|---|" + "---|" * len(scales)]
@@ -793,6 +799,11 @@ def main(argv: list[str] | None = None) -> int:
             for contacts in args.scale_list:
                 key = str(contacts)
                 results["scales"][key] = []
+                results.setdefault("runs", {})[key] = {
+                    "command": results["command"],
+                    "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+                    "profiles_dir": results["machine"]["profiles_dir"],
+                }
 
                 def record(measurement: Measurement, key: str = key) -> None:
                     measurement.detail["load_average_1m"] = round(os.getloadavg()[0], 1)

@@ -1,11 +1,20 @@
 {#- The columns of a raw table cast to their contract types (macros/sources/raw_contract.sql),
     plus `invalid_value_reason`: 'invalid_<column>' for the first column whose raw
-    value is present but does not cast (text in a number column of a CSV, say). -#}
+    value is present but does not cast (text in a number column of a CSV, say).
+    A text value that is blank (empty or only spaces) is null, so a blank id is a
+    missing id. -#}
 {% macro typed_raw_columns(table_name) -%}
     {%- set columns = raw_contract()[table_name] -%}
     {%- set checked = columns | rejectattr(1, 'equalto', 'varchar') | list -%}
     {%- for column, data_type in columns %}
+        {%- if data_type == 'varchar' %}
+        case
+            when trim({{ dbt.safe_cast(column, dbt.type_string()) }}) = '' then null
+            else {{ dbt.safe_cast(column, dbt.type_string()) }}
+        end as {{ column }},
+        {%- else %}
         {{ dbt.safe_cast(column, data_type) }} as {{ column }},
+        {%- endif %}
     {%- endfor %}
     {%- if checked %}
         case

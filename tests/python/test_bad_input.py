@@ -225,7 +225,7 @@ def test_every_raw_order_is_attributed_or_rejected(bad_build):
 
 
 # --------------------------------------------------------------------------------------
-# Known gaps: bad rows staging accepts today (reported with a proposed reason)
+# Former gaps: bad rows staging once accepted or crashed on, now rejected with a reason
 # --------------------------------------------------------------------------------------
 
 
@@ -248,8 +248,7 @@ def gap_builds(tmp_path_factory) -> dict[str, tuple[Path, int]]:
 @pytest.mark.parametrize(
     "gap",
     [
-        pytest.param(row, id=f"{row['dataset']}-{row['source_table']}-{row['reason']}-{row['row_key']}",
-                     marks=pytest.mark.xfail(strict=True, reason="staging gap reported in issue 6"))
+        pytest.param(row, id=f"{row['dataset']}-{row['source_table']}-{row['reason']}-{row['row_key']}")
         for row in _manifest("expected_gaps.csv")
     ],
 )

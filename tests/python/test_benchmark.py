@@ -58,14 +58,14 @@ def test_floor_query_attributes_some_orders(raw, capsys):
     assert 0 < figures["attributed"] <= figures["orders"]
 
 
-def test_peak_memory_is_the_command_s_own(tmp_path):
+def test_peak_memory_and_cpu_are_the_command_s_own(tmp_path):
     ballast = bytearray(200 * 2**20)  # this process is big; the measured one must not inherit it
     ballast[::4096] = bytes(len(ballast[::4096]))
-    code, seconds, peak_mb = benchmark.run_measured(["true"], dict(os.environ), tmp_path / "true.out")
-    assert code == 0 and peak_mb < 100
+    code, seconds, peak_mb, cpu = benchmark.run_measured(["true"], dict(os.environ), tmp_path / "true.out")
+    assert code == 0 and peak_mb < 100 and cpu < 5
     script = "x = bytearray(150 * 2**20); x[::4096] = bytes(len(x[::4096]))"
-    code, seconds, peak_mb = benchmark.run_measured([sys.executable, "-c", script], dict(os.environ), tmp_path / "big.out")
-    assert code == 0 and 150 <= peak_mb < 260
+    code, seconds, peak_mb, cpu = benchmark.run_measured([sys.executable, "-c", script], dict(os.environ), tmp_path / "big.out")
+    assert code == 0 and 150 <= peak_mb < 260 and cpu > 0
 
 
 def test_document_shows_ratios_targets_and_machine():

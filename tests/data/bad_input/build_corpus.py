@@ -743,9 +743,10 @@ def add_gaps(c: Corpus) -> None:
     # gaps: staged silently
     order = dict(workspace_id="w1", shop_customer_id="s4", created_at=ts, updated_at=ts, currency="EUR",
                  total_price="10.00", total_discounts="0.00")
-    # a whitespace-only id is a value, not a null: the order is staged under the id "   "
-    c.gap("shop_orders", "blank_id", "null_order_id", **{**order, "order_id": "   "})
-    c.gap("contacts", "blank_id", "null_contact_id", workspace_id="w1", contact_id=" ", created_at=ts, channel="sms")
+    # a whitespace-only id is a missing id (staging turns blank text into null)
+    c.gap("shop_orders", "blank_id", "null_order_id", row_key="w1|<null>", **{**order, "order_id": "   "})
+    c.gap("contacts", "blank_id", "null_contact_id", row_key="w1|<null>",
+          workspace_id="w1", contact_id=" ", created_at=ts, channel="sms")
     # updated_at and cancelled_at are not range-checked: a version stamped 2099 shadows every real update
     c.gap("shop_orders", "future_timestamp", "future_updated_at",
           **{**order, "order_id": "ogap-future-update", "updated_at": "2099-01-01 00:00:00"})

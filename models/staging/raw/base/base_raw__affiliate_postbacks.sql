@@ -51,6 +51,8 @@ checked as (
             {{ dq_enum_check('network', raw_enum('network')) }}
             {{ dq_timestamp_checks('converted_at') }}
             {{ dq_timestamp_checks('received_at') }}
+            -- a network reports a conversion after it happens
+            when received_at < converted_at then 'received_before_converted'
             {{ dq_amount_checks('payout') }}
             when payout_currency is null then 'null_currency'
             when fx_rate is null then 'no_fx_rate'

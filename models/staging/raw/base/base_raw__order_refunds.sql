@@ -13,7 +13,9 @@ orders as (
     select
         workspace_id,
         order_id,
-        fx_rate
+        total_price,
+        fx_rate,
+        created_at
     from {{ ref('stg_raw__shop_orders') }}
 ),
 
@@ -27,6 +29,9 @@ checked as (
             when orders.order_id is null then 'unknown_order_id'
             {{ dq_timestamp_checks('typed.refunded_at') }}
             {{ dq_amount_checks('typed.amount') }}
+            -- a refund follows its order and returns at most what was paid
+            when typed.amount > orders.total_price then 'refund_exceeds_order'
+            when typed.refunded_at < orders.created_at then 'refunded_before_order_created'
         end as check_reason
     from typed
     left join orders

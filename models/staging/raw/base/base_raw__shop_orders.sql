@@ -70,7 +70,10 @@ checked as (
             when not is_known_workspace then 'unknown_workspace_id'
             when shop_customer_id is not null and not is_known_customer then 'unknown_shop_customer_id'
             {{ dq_timestamp_checks('created_at') }}
+            {{ dq_timestamp_checks('updated_at', required=false) }}
+            {{ dq_timestamp_checks('cancelled_at', required=false) }}
             when updated_at < created_at then 'updated_before_created'
+            when cancelled_at < created_at then 'cancelled_before_created'
             {{ dq_amount_checks('total_price') }}
             {{ dq_amount_checks('total_discounts', required=false) }}
             when order_currency is null then 'null_currency'
