@@ -8,7 +8,7 @@ export DBT_PROFILES_DIR := $(CURDIR)
 export DBT_PROJECT_DIR := $(CURDIR)
 
 .DEFAULT_GOAL := help
-.PHONY: help setup build test lint demo-data docs clean
+.PHONY: help setup build test lint demo-data docs refresh validate check-freshness benchmark clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-14s %s\n", $$1, $$2}'
@@ -35,8 +35,20 @@ lint: $(STAMP) ## sqlfluff lint of models, macros-using SQL, analyses and singul
 demo-data: $(STAMP) ## Regenerate the committed demo seeds with the data generator
 	$(BIN)/python scripts/generate_data.py --out seeds --contacts 2000 --days 90 --seed 42 --format csv
 
+refresh: $(STAMP) ## Scheduler entry: incremental build into a copy, tests, validation, atomic publish (ARGS="..." passes options)
+	$(BIN)/python scripts/refresh.py $(ARGS)
+
+validate: $(STAMP) ## Great Expectations checkpoint over the marts (demo data: AS_OF=2026-11-01)
+	$(BIN)/python scripts/validate.py $(if $(AS_OF),--as-of $(AS_OF),) $(ARGS)
+
+check-freshness: $(STAMP) ## dbt source freshness of the raw tables that have a load time
+	$(BIN)/dbt source freshness
+
+benchmark: $(STAMP) ## Measure builds at 100k and 1M contacts; writes docs/benchmarks.md (takes long)
+	$(BIN)/python scripts/benchmark.py --scales 100000,1000000 --days 90 --out-doc docs/benchmarks.md
+
 docs: $(STAMP) ## Generate dbt docs (target/index.html)
 	$(BIN)/dbt docs generate
 
 clean: ## Remove build artefacts (keeps .venv)
-	rm -rf target target_* logs logs_* .duckdb_tmp warehouse.duckdb warehouse.duckdb.wal
+	rm -rf target target_* logs logs_* .duckdb_tmp warehouse.duckdb warehouse.duckdb.wal warehouse.duckdb.refresh
