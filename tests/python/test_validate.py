@@ -4,6 +4,7 @@ fails, naming the expectation, on a copy of it that was broken on purpose."""
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
 import json
 import shutil
 import subprocess
@@ -18,8 +19,10 @@ import yaml
 from msgwh import validation
 from tests.conftest import REPO
 
-sys.path.insert(0, str(REPO / "scripts"))
-import validate as validate_script  # noqa: E402
+_spec = importlib.util.spec_from_file_location("validate_script", REPO / "scripts" / "validate.py")
+validate_script = importlib.util.module_from_spec(_spec)
+sys.modules.setdefault("validate_script", validate_script)
+_spec.loader.exec_module(validate_script)
 
 DEMO_AS_OF = "2026-11-01T00:00:00"  # the demo seeds end on 2026-10-31
 
