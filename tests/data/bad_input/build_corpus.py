@@ -13,13 +13,14 @@ Writes, in the raw contract's shape (msgwh/contract.py), one CSV per raw table:
   with quotes, commas, emoji, a line break and a 5,000-character name. `flow_runs`,
   `link_clicks` and `popups` are empty.
 * `bad/<table>.csv`: rows a real platform sends that staging must reject, every table.
-* `gaps/<table>.csv`: bad rows staging does NOT catch today (docs/DECISIONS.md, issue 6), and
-  `crash/<table>.csv`: text that does not cast to its column's type, which fails the build
-  today; tests/python/test_bad_input.py keeps both as strict xfails.
 * `expected_rejections.csv`: the rows `marts.dq_rejected_rows` must hold after a build on
   good + bad rows, and nothing else: dataset (good|bad), kind (the bad-input kind), source_table,
   row_key (as `dq_row_key` writes it), reason and disposition.
-* `expected_gaps.csv`: the same for the gap and crash rows, with the reason we propose.
+
+The rows of `add_rows_the_corpus_found` are the bad input staging did not catch when the
+corpus was written (uncastable CSV text failed the build; blank ids, impossible order, refund
+and postback timestamps were staged); their reasons were proposed here and staging now uses
+them (docs/DECISIONS.md, "Bad input found by the corpus").
 
 The build runs with var `dq_as_of: '2026-11-01 00:00:00'` (DQ_AS_OF), so "future" means
 after 2026-11-02 00:00. Rows are declared next to their expected reason, so the manifest
@@ -87,10 +88,9 @@ class Expected:
 class Corpus:
     def __init__(self) -> None:
         self.rows: dict[str, dict[str, list[dict]]] = {
-            part: {table: [] for table in RAW_TABLES} for part in ("good", "bad", "gaps", "crash")
+            part: {table: [] for table in RAW_TABLES} for part in ("good", "bad")
         }
         self.expected: list[Expected] = []
-        self.expected_gaps: list[Expected] = []
 
     @staticmethod
     def row_key(table: str, row: dict) -> str:
@@ -120,14 +120,6 @@ class Corpus:
         self.expected.append(Expected("bad", kind, table, key, reason, "rejected"))
         return row
 
-    def gap(self, table: str, kind: str, proposed_reason: str, part: str = "gaps", row_key: str | None = None,
-            **row) -> dict:
-        """A bad row staging does not catch: staged silently (`gaps`) or failing the build (`crash`)."""
-        self.rows[part][table].append(row)
-        key = row_key if row_key is not None else self.row_key(table, row)
-        self.expected_gaps.append(Expected(part, kind, table, key, proposed_reason, "rejected"))
-        return row
-
     def write(self, out: Path) -> None:
         for part, tables in self.rows.items():
             folder = out / part
@@ -142,13 +134,12 @@ class Corpus:
                     writer.writeheader()
                     for row in tables[table]:
                         writer.writerow({name: row.get(name) for name in names})
-        for name, items in (("expected_rejections.csv", self.expected), ("expected_gaps.csv", self.expected_gaps)):
-            with open(out / name, "w", newline="", encoding="utf-8") as handle:
-                writer = csv.writer(handle, lineterminator="\n")
-                writer.writerow(["dataset", "kind", "source_table", "row_key", "reason", "disposition"])
-                for item in items:
-                    writer.writerow([item.dataset, item.kind, item.source_table, item.row_key, item.reason,
-                                     item.disposition])
+        with open(out / "expected_rejections.csv", "w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle, lineterminator="\n")
+            writer.writerow(["dataset", "kind", "source_table", "row_key", "reason", "disposition"])
+            for item in self.expected:
+                writer.writerow([item.dataset, item.kind, item.source_table, item.row_key, item.reason,
+                                 item.disposition])
 
 
 def build() -> Corpus:  # noqa: PLR0915 - one declaration per row reads best
@@ -370,7 +361,7 @@ def build() -> Corpus:  # noqa: PLR0915 - one declaration per row reads best
                    conversion_date="2026-10-02", imported_at="2026-10-11 08:00:00", file_name="network_oct.csv")
 
     add_bad_rows(c)
-    add_gaps(c)
+    add_rows_the_corpus_found(c)
     return c
 
 
@@ -709,57 +700,58 @@ def add_bad_rows(c: Corpus) -> None:  # noqa: PLR0915
       generated_by_platform="true", distributed_at=ts)
 
 
-def add_gaps(c: Corpus) -> None:
-    """Bad rows staging does not catch today: each with the reason we propose (reported to the lead)."""
+def add_rows_the_corpus_found(c: Corpus) -> None:
+    """Bad rows staging did not catch when the corpus was written, with the reasons proposed then."""
     ts = "2026-10-10 10:00:00"
 
-    # crash: text that does not cast to the column's type fails the whole build, because
-    # dbt.safe_cast is a plain cast on DuckDB (dbt-duckdb defines no duckdb__safe_cast)
-    def crash(table, proposed_reason, row_key=None, **row):
-        return c.gap(table, "uncastable_value", proposed_reason, part="crash", row_key=row_key, **row)
+    # text that does not cast to its column's type (it failed the whole build: dbt.safe_cast
+    # was a plain cast on DuckDB)
+    def uncastable(table, reason, row_key=None, **row):
+        return c.bad(table, "uncastable_value", reason, row_key=row_key, **row)
 
     order = dict(workspace_id="w1", shop_customer_id="s1", created_at=ts, updated_at=ts, currency="EUR",
                  total_price="10.00", total_discounts="0.00")
-    crash("shop_orders", "invalid_total_price", **{**order, "order_id": "ox-text-price", "total_price": "twelve"})
-    crash("shop_orders", "invalid_total_price", **{**order, "order_id": "ox-comma-decimal", "total_price": "12,50"})
+    uncastable("shop_orders", "invalid_total_price", **{**order, "order_id": "ox-text-price", "total_price": "twelve"})
+    uncastable("shop_orders", "invalid_total_price", **{**order, "order_id": "ox-comma-decimal",
+                                                        "total_price": "12,50"})
     # more digits than decimal(18,2) holds
-    crash("shop_orders", "invalid_total_price", **{**order, "order_id": "ox-overflow", "total_price": "1e20"})
-    crash("shop_orders", "invalid_created_at", **{**order, "order_id": "ox-bad-date", "created_at": "31/10/2026 10:00"})
-    crash("shop_orders", "invalid_created_at", **{**order, "order_id": "ox-impossible-date",
-                                                  "created_at": "2026-02-30 10:00:00"})
-    crash("message_events", "invalid_occurred_at", workspace_id="w1", event_id="ex-bad-time", message_id="m1",
-          event_type="read", occurred_at="yesterday")
-    crash("attribution_settings", "invalid_window_days", workspace_id="w2", effective_from="2026-10-04 00:00:00",
-          window_days="five")
-    crash("coupons", "invalid_generated_by_platform", workspace_id="w1", code="MAYBE", source_type="campaign",
-          source_id="k1", generated_by_platform="maybe", distributed_at=ts)
-    crash("fx_rates", "invalid_rate_date", row_key="<null>|USD|EUR", rate_date="2026-13-01", from_currency="USD",
-          to_currency="EUR", rate="0.9")
-    crash("manual_revenue_imports", "invalid_conversion_date", workspace_id="w2", import_id="ix-bad-date",
-          click_id="ck1", amount="1.00", conversion_date="10/09/2026", imported_at=ts, file_name="bad.csv")
-    crash("messages", "invalid_segments", workspace_id="w1", message_id="mx-text-segments", contact_id="c1",
-          source_type="campaign", campaign_id="k1", channel="sms", sent_at=ts, segments="two")
+    uncastable("shop_orders", "invalid_total_price", **{**order, "order_id": "ox-overflow", "total_price": "1e20"})
+    uncastable("shop_orders", "invalid_created_at", **{**order, "order_id": "ox-bad-date",
+                                                       "created_at": "31/10/2026 10:00"})
+    uncastable("shop_orders", "invalid_created_at", **{**order, "order_id": "ox-impossible-date",
+                                                       "created_at": "2026-02-30 10:00:00"})
+    uncastable("message_events", "invalid_occurred_at", workspace_id="w1", event_id="ex-bad-time", message_id="m1",
+               event_type="read", occurred_at="yesterday")
+    uncastable("attribution_settings", "invalid_window_days", workspace_id="w2",
+               effective_from="2026-10-04 00:00:00", window_days="five")
+    uncastable("coupons", "invalid_generated_by_platform", workspace_id="w1", code="MAYBE", source_type="campaign",
+               source_id="k1", generated_by_platform="maybe", distributed_at=ts)
+    uncastable("fx_rates", "invalid_rate_date", row_key="<null>|USD|EUR", rate_date="2026-13-01",
+               from_currency="USD", to_currency="EUR", rate="0.9")
+    uncastable("manual_revenue_imports", "invalid_conversion_date", workspace_id="w2", import_id="ix-bad-date",
+               click_id="ck1", amount="1.00", conversion_date="10/09/2026", imported_at=ts, file_name="bad.csv")
+    uncastable("messages", "invalid_segments", workspace_id="w1", message_id="mx-text-segments", contact_id="c1",
+               source_type="campaign", campaign_id="k1", channel="sms", sent_at=ts, segments="two")
 
-    # gaps: staged silently
     order = dict(workspace_id="w1", shop_customer_id="s4", created_at=ts, updated_at=ts, currency="EUR",
                  total_price="10.00", total_discounts="0.00")
     # a whitespace-only id is a missing id (staging turns blank text into null)
-    c.gap("shop_orders", "blank_id", "null_order_id", row_key="w1|<null>", **{**order, "order_id": "   "})
-    c.gap("contacts", "blank_id", "null_contact_id", row_key="w1|<null>",
+    c.bad("shop_orders", "blank_id", "null_order_id", row_key="w1|<null>", **{**order, "order_id": "   "})
+    c.bad("contacts", "blank_id", "null_contact_id", row_key="w1|<null>",
           workspace_id="w1", contact_id=" ", created_at=ts, channel="sms")
-    # updated_at and cancelled_at are not range-checked: a version stamped 2099 shadows every real update
-    c.gap("shop_orders", "future_timestamp", "future_updated_at",
-          **{**order, "order_id": "ogap-future-update", "updated_at": "2099-01-01 00:00:00"})
-    c.gap("shop_orders", "inconsistent_timestamps", "cancelled_before_created",
-          **{**order, "order_id": "ogap-cancelled-before", "cancelled_at": "2026-10-01 00:00:00"})
+    # a version stamped 2099 would shadow every real update of the order
+    c.bad("shop_orders", "future_timestamp", "future_updated_at",
+          **{**order, "order_id": "ox-future-update", "updated_at": "2099-01-01 00:00:00"})
+    c.bad("shop_orders", "inconsistent_timestamps", "cancelled_before_created",
+          **{**order, "order_id": "ox-cancelled-before", "cancelled_at": "2026-10-01 00:00:00"})
     # a refund dated before its order, and one larger than the order
-    c.gap("order_refunds", "inconsistent_timestamps", "refunded_before_order_created", workspace_id="w1",
-          refund_id="rgap-before", order_id="o1", refunded_at="2026-10-01 00:00:00", amount="1.00")
-    c.gap("order_refunds", "absurd_amount", "refund_exceeds_order", workspace_id="w1", refund_id="rgap-exceeds",
+    c.bad("order_refunds", "inconsistent_timestamps", "refunded_before_order_created", workspace_id="w1",
+          refund_id="rx-before-order", order_id="o1", refunded_at="2026-10-01 00:00:00", amount="1.00")
+    c.bad("order_refunds", "absurd_amount", "refund_exceeds_order", workspace_id="w1", refund_id="rx-exceeds",
           order_id="o3", refunded_at=ts, amount="500.00")
     # a postback received before the conversion it reports
-    c.gap("affiliate_postbacks", "inconsistent_timestamps", "received_before_converted", workspace_id="w2",
-          postback_id="pbgap-received-before", network="tune", click_id="ck404", conversion_id="cvgap",
+    c.bad("affiliate_postbacks", "inconsistent_timestamps", "received_before_converted", workspace_id="w2",
+          postback_id="pbx-received-before", network="tune", click_id="ck404", conversion_id="cvx-received-before",
           payout="1.00", currency="USD", converted_at=ts, received_at="2026-10-01 00:00:00")
 
 
@@ -770,8 +762,7 @@ def main(argv: list[str] | None = None) -> int:
     corpus = build()
     corpus.write(args.out)
     counts = {part: sum(len(rows) for rows in tables.values()) for part, tables in corpus.rows.items()}
-    print(f"wrote {args.out}: {counts} rows, {len(corpus.expected)} expected rejections, "
-          f"{len(corpus.expected_gaps)} gaps")
+    print(f"wrote {args.out}: {counts} rows, {len(corpus.expected)} expected rejections")
     return 0
 
 
