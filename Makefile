@@ -24,6 +24,7 @@ setup: $(STAMP) ## Create .venv and install the pinned requirements
 
 build: $(STAMP) ## Build the warehouse (warehouse.duckdb or $$DBT_DUCKDB_PATH) on the demo data and summarise it
 	$(BIN)/dbt build
+	$(BIN)/python scripts/validate.py --as-of 2026-11-01 --no-record --quiet
 	$(BIN)/python scripts/summary.py
 
 test: $(STAMP) ## Set up, then run every test: dbt build on the demo data in a temp DuckDB, lint, Python tests

@@ -203,6 +203,8 @@ def render_sources() -> str:
                 "          freshness:",
                 "            warn_after: {count: 24, period: hour}",
                 "            error_after: {count: 72, period: hour}",
+                # one row stamped in the future must not make a stale source look fresh
+                f"            filter: \"{LOADED_AT[table]} <= current_timestamp + interval '24 hours'\"",
             ]
         out.append("        columns:")
         for column, data_type in cols:

@@ -1,6 +1,8 @@
 """No mart exposes a raw phone number or e-mail address (SPEC §7, issue 4 and 6).
 
-Scans every text column of every table in the `marts` schema of the demo build.
+Scans every text column of every table in the `marts` schema of the demo build,
+except platform-issued ids and keys (`*_id`, `*_key`: a network's click id may be all
+digits).
 Masked phones (`+49***6789`) and salted sha256 hashes pass; anything shaped like
 an e-mail address, or a value that is a phone number (digits, spaces, dashes,
 brackets, an optional leading +, at least 7 digits), fails.
@@ -21,7 +23,10 @@ def _text_columns(db: Path) -> list[tuple[str, str]]:
     return query(
         db,
         "select table_name, column_name from information_schema.columns "
-        "where table_schema = 'marts' and data_type = 'VARCHAR' order by 1, 2",
+        "where table_schema = 'marts' and data_type = 'VARCHAR' "
+        # ids and keys are platform-issued (a network's click id may be all digits)
+        "and not (column_name like '%\\_id' escape '\\' or column_name like '%\\_key' escape '\\') "
+        "order by 1, 2",
     )
 
 
