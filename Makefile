@@ -52,4 +52,4 @@ docs: $(STAMP) ## Generate dbt docs (target/index.html)
 	$(BIN)/dbt docs generate
 
 clean: ## Remove build artefacts (keeps .venv)
-	rm -rf target target_* logs logs_* .duckdb_tmp warehouse.duckdb warehouse.duckdb.wal warehouse.duckdb.refresh
+	rm -rf target target_* logs logs_* .duckdb_tmp warehouse.duckdb warehouse.duckdb.wal warehouse.duckdb.refresh warehouse.duckdb.refresh.lock
