@@ -225,6 +225,36 @@ LINK_TYPES = ("product", "checkout")
 NETWORKS = ("tune", "everflow", "impact", "other")
 
 
+# When a row of each raw table arrives, as far as its own columns tell: the column
+# that splits a data set into load batches by time (tests/python/test_incremental.py,
+# scripts/benchmark.py). Settings-like tables have none and load whole: a change to
+# one of them recomputes its whole workspace.
+ARRIVAL_COLUMN: dict[str, str | None] = {
+    "workspaces": None,
+    "attribution_settings": None,
+    "contacts": "created_at",
+    "shop_customers": "created_at",
+    "identity_links": "linked_at",
+    "campaigns": None,
+    "flows": None,
+    "flow_runs": "started_at",
+    "popups": None,
+    "messages": "sent_at",
+    "message_events": "occurred_at",
+    "shop_orders": "updated_at",
+    "order_refunds": "refunded_at",
+    "coupons": "distributed_at",
+    "agents": None,
+    "shared_links": "shared_at",
+    "link_clicks": "clicked_at",
+    "offers": None,
+    "creatives": None,
+    "affiliate_postbacks": "received_at",
+    "manual_revenue_imports": "imported_at",
+    "fx_rates": "rate_date",
+}
+
+
 def columns(table: str) -> list[str]:
     """The ordered column names of a raw table."""
     return [name for name, _ in RAW_TABLES[table]]

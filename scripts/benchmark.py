@@ -53,6 +53,7 @@ import duckdb  # noqa: E402
 from rich.console import Console  # noqa: E402
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn  # noqa: E402
 
+from msgwh.contract import ARRIVAL_COLUMN as CONTRACT_ARRIVAL_COLUMN  # noqa: E402
 from msgwh.contract import RAW_TABLES  # noqa: E402
 
 BIN = Path(sys.executable).parent
@@ -62,22 +63,7 @@ DEFAULT_END_DATE = "2026-10-31"
 # rows whose arrival falls on the last day. Tables not named here (workspaces, settings,
 # campaigns, flows, popups, agents, offers, creatives) are loaded whole, as in
 # tests/python/test_incremental.py: a change to one recomputes a whole workspace.
-ARRIVAL_COLUMN = {
-    "contacts": "created_at",
-    "shop_customers": "created_at",
-    "identity_links": "linked_at",
-    "flow_runs": "started_at",
-    "messages": "sent_at",
-    "message_events": "occurred_at",
-    "shop_orders": "updated_at",
-    "order_refunds": "refunded_at",
-    "coupons": "distributed_at",
-    "shared_links": "shared_at",
-    "link_clicks": "clicked_at",
-    "affiliate_postbacks": "received_at",
-    "manual_revenue_imports": "imported_at",
-    "fx_rates": "rate_date",
-}
+ARRIVAL_COLUMN = {table: column for table, column in CONTRACT_ARRIVAL_COLUMN.items() if column}
 
 TOUCH_EVENT_TYPES = ("read", "clicked", "quick_reply", "cta_click")
 

@@ -25,6 +25,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from msgwh.contract import ARRIVAL_COLUMN
 from tests.conftest import REPO, query, run_dbt
 
 pytestmark = pytest.mark.dbt
@@ -34,33 +35,10 @@ END = "2026-10-31"
 DAYS = 45
 CUTOFF_DAYS_BEFORE_END = [30, 15, 5]  # then a last batch with everything
 
-# The business time of each raw table; tables without one load in the first batch.
-BUSINESS_TIME = {
-    # settings-like tables load in the first batch: a change to one of them recomputes
-    # its whole workspace, which would hide a missing key-level expansion from the test
-    "workspaces": None,
-    "attribution_settings": None,
-    "campaigns": None,
-    "flows": None,
-    "popups": None,
-    "contacts": "created_at",
-    "shop_customers": "created_at",
-    "identity_links": "linked_at",
-    "flow_runs": "started_at",
-    "messages": "sent_at",
-    "message_events": "occurred_at",
-    "shop_orders": "updated_at",
-    "order_refunds": "refunded_at",
-    "coupons": "distributed_at",
-    "shared_links": "shared_at",
-    "link_clicks": "clicked_at",
-    "affiliate_postbacks": "received_at",
-    "manual_revenue_imports": "imported_at",
-    "fx_rates": "rate_date",
-    "agents": None,
-    "offers": None,
-    "creatives": None,
-}
+# The business time of each raw table (msgwh.contract.ARRIVAL_COLUMN); tables without one
+# (settings-like ones: a change to one of them recomputes its whole workspace, which would
+# hide a missing key-level expansion from the test) load in the first batch.
+BUSINESS_TIME = ARRIVAL_COLUMN
 # Tables whose rows may arrive late (two batches after their business time).
 NEVER_LATE = {"workspaces", "fx_rates", "agents", "offers", "creatives"}
 
