@@ -40,14 +40,10 @@
 
 
 {#- Post-hook: record that this model has processed everything loaded up to this run.
-    Runs inside the model's transaction, so a failed run records nothing. -#}
+    Runs inside the model's transaction, so a failed run records nothing. The table
+    exists from on-run-start (create_incremental_bookkeeping). -#}
 {% macro record_incremental_watermark() -%}
     {%- set relation = incremental_watermark_relation() -%}
-    create schema if not exists {{ relation.without_identifier() }};
-    create table if not exists {{ relation }} (
-        model_name {{ dbt.type_string() }},
-        processed_until {{ dbt.type_timestamp() }}
-    );
     delete from {{ relation }} where model_name = '{{ this.identifier }}';
     insert into {{ relation }} (model_name, processed_until)
     values ('{{ this.identifier }}', {{ incremental_run_timestamp() }})

@@ -1,14 +1,20 @@
 {#- Change tracking for a staging base table (docs/DECISIONS.md, "Incremental models").
 
-    The base select (`final_cte`) is computed in full on every run, so the table's
-    content always equals a full refresh. What is incremental is the write: rows are
+    The base select (`final_cte`) covers what incremental_raw_scope (`scope`) read: in
+    `full` mode every raw row, so the table's content always equals a full refresh; in
+    `new_files`/`delta` mode whole key groups, compared only with the stored versions
+    of those keys; in `skip` mode nothing. What is incremental is the write: rows are
     grouped by `key_columns` (the raw row's key, nulls made explicit); on an
     incremental run only the groups whose rows changed (a new raw row, a new version,
     a row whose rejection or derived value changed) are emitted, and the model's
     delete+insert on `_row_key` replaces those groups. `_loaded_at` is the run that
     first produced a row exactly as it is now: downstream incremental models read the
     keys of rows with `_loaded_at` later than their own watermark. -#}
-{% macro track_row_changes(final_cte, key_columns) -%}
+{% macro track_row_changes(final_cte, key_columns, scope=none) -%}
+    {%- set mode = scope.mode if scope is not none else 'full' -%}
+    {%- if execute and scope is not none and model is defined and model.resource_type == 'model' -%}
+        {%- do log(this.identifier ~ ' reads: ' ~ mode ~ ' (' ~ scope.reason ~ ')', info=true) -%}
+    {%- endif -%}
     versioned as (
         select
             {{ final_cte }}.*,
@@ -17,7 +23,17 @@
         from {{ final_cte }}
     ),
 
-    {%- if is_incremental() %}
+    {%- if is_incremental() and mode == 'skip' %}
+
+    tracked as (
+        select
+            versioned.*,
+            {{ incremental_run_timestamp() }} as _loaded_at
+        from versioned
+        where false
+    )
+
+    {%- elif is_incremental() %}
 
     current_versions as (
         select
@@ -35,6 +51,10 @@
             count(*) as row_count,
             min(_loaded_at) as _loaded_at
         from {{ this }}
+        {%- if mode != 'full' %}
+        -- only the keys this run read (incremental_raw_scope): the rest stay as stored
+        where _row_key in (select versioned._row_key from versioned)
+        {%- endif %}
         group by _row_key, _row_hash
     ),
 

@@ -32,20 +32,13 @@
 
 
 {% macro duckdb__raw_file_relation(raw_path, table_name) -%}
-    {%- set base = raw_path.rstrip('/') ~ '/' ~ table_name -%}
-    {%- set candidates = [
-        (base ~ '.parquet', "read_parquet('" ~ base ~ ".parquet')"),
-        (base ~ '.csv', "read_csv('" ~ base ~ ".csv', header = true, all_varchar = true)"),
-        (base ~ '/*.parquet', "read_parquet('" ~ base ~ "/*.parquet')"),
-    ] -%}
-    {%- for pattern, reader in candidates -%}
-        {%- set found = run_query("select count(*) from glob('" ~ pattern ~ "')").columns[0].values()[0] -%}
-        {%- if found > 0 -%}
-            {{ return('(select * from ' ~ reader ~ ')') }}
-        {%- endif -%}
-    {%- endfor -%}
-    {{ exceptions.raise_compiler_error(
-        "raw table '" ~ table_name ~ "' not found under raw_path " ~ raw_path
-        ~ " (looked for " ~ table_name ~ ".parquet, " ~ table_name ~ ".csv, " ~ table_name ~ "/*.parquet)"
-    ) }}
+    {%- set pattern = raw_file_pattern(table_name) -%}
+    {%- if pattern is none -%}
+        {%- set base = raw_path.rstrip('/') ~ '/' ~ table_name -%}
+        {{ exceptions.raise_compiler_error(
+            "raw table '" ~ table_name ~ "' not found under raw_path " ~ raw_path
+            ~ " (looked for " ~ table_name ~ ".parquet, " ~ table_name ~ ".csv, " ~ table_name ~ "/*.parquet)"
+        ) }}
+    {%- endif -%}
+    {{ return(raw_file_reader(table_name, [pattern])) }}
 {%- endmacro %}

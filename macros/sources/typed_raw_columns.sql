@@ -7,14 +7,7 @@
     {%- set columns = raw_contract()[table_name] -%}
     {%- set checked = columns | rejectattr(1, 'equalto', 'varchar') | list -%}
     {%- for column, data_type in columns %}
-        {%- if data_type == 'varchar' %}
-        case
-            when trim({{ dbt.safe_cast(column, dbt.type_string()) }}) = '' then null
-            else {{ dbt.safe_cast(column, dbt.type_string()) }}
-        end as {{ column }},
-        {%- else %}
-        {{ dbt.safe_cast(column, data_type) }} as {{ column }},
-        {%- endif %}
+        {{ typed_raw_value(column, data_type) }} as {{ column }},
     {%- endfor %}
     {%- if checked %}
         case
@@ -26,4 +19,17 @@
     {%- else %}
         cast(null as {{ dbt.type_string() }}) as invalid_value_reason
     {%- endif %}
+{%- endmacro %}
+
+
+{#- One raw column cast to its contract type; a blank text is null. -#}
+{% macro typed_raw_value(column, data_type) -%}
+    {%- if data_type == 'varchar' -%}
+        case
+            when trim({{ dbt.safe_cast(column, dbt.type_string()) }}) = '' then null
+            else {{ dbt.safe_cast(column, dbt.type_string()) }}
+        end
+    {%- else -%}
+        {{ dbt.safe_cast(column, data_type) }}
+    {%- endif -%}
 {%- endmacro %}

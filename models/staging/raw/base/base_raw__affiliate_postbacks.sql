@@ -1,7 +1,18 @@
+{#- what this run reads: every raw row, or only what new files and changed parents reach -#}
+{%- set raw_scope = incremental_raw_scope(
+    'affiliate_postbacks',
+    ['workspace_id', 'postback_id'],
+    parents=[
+        {'model': 'base_raw__workspaces', 'columns': [('workspace_id', 'workspace_id')]},
+        {'model': 'base_raw__fx_rates', 'predicate': 'exists (select 1 from __CHANGED__ as changed_rate)'},
+    ],
+    delta_allowed=false
+) -%}
+
 with
 
 source as (
-    select * from {{ raw_source('affiliate_postbacks') }}
+    select * from {{ raw_scope.source }}
 ),
 
 typed as (
@@ -89,6 +100,6 @@ final as (
     from ranked
 ),
 
-{{ track_row_changes('final', ['workspace_id', 'postback_id']) }}
+{{ track_row_changes('final', ['workspace_id', 'postback_id'], raw_scope) }}
 
 select * from tracked

@@ -1,7 +1,16 @@
+{#- what this run reads: every raw row, or only what new files and changed parents reach -#}
+{%- set raw_scope = incremental_raw_scope(
+    'attribution_settings',
+    ['workspace_id', 'effective_from'],
+    parents=[
+        {'model': 'base_raw__workspaces', 'columns': [('workspace_id', 'workspace_id')]},
+    ]
+) -%}
+
 with
 
 source as (
-    select * from {{ raw_source('attribution_settings') }}
+    select * from {{ raw_scope.source }}
 ),
 
 typed as (
@@ -50,6 +59,6 @@ final as (
     from ranked
 ),
 
-{{ track_row_changes('final', ['workspace_id', 'effective_from']) }}
+{{ track_row_changes('final', ['workspace_id', 'effective_from'], raw_scope) }}
 
 select * from tracked

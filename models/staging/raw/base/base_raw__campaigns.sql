@@ -1,7 +1,16 @@
+{#- what this run reads: every raw row, or only what new files and changed parents reach -#}
+{%- set raw_scope = incremental_raw_scope(
+    'campaigns',
+    ['workspace_id', 'campaign_id'],
+    parents=[
+        {'model': 'base_raw__workspaces', 'columns': [('workspace_id', 'workspace_id')]},
+    ]
+) -%}
+
 with
 
 source as (
-    select * from {{ raw_source('campaigns') }}
+    select * from {{ raw_scope.source }}
 ),
 
 typed as (
@@ -54,6 +63,6 @@ final as (
     from ranked
 ),
 
-{{ track_row_changes('final', ['workspace_id', 'campaign_id']) }}
+{{ track_row_changes('final', ['workspace_id', 'campaign_id'], raw_scope) }}
 
 select * from tracked

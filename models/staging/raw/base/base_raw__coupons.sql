@@ -1,7 +1,21 @@
+{#- what this run reads: every raw row, or only what new files and changed parents reach -#}
+{%- set raw_scope = incremental_raw_scope(
+    'coupons',
+    ['workspace_id', 'coupon_code', 'source_type', 'source_id'],
+    parents=[
+        {'model': 'base_raw__workspaces', 'columns': [('workspace_id', 'workspace_id')]},
+        {'model': 'base_raw__contacts', 'columns': [('workspace_id', 'workspace_id'), ('contact_id', 'contact_id')]},
+        {'model': 'base_raw__campaigns', 'columns': [('workspace_id', 'workspace_id'), ('source_id', 'campaign_id')]},
+        {'model': 'base_raw__flows', 'columns': [('workspace_id', 'workspace_id'), ('source_id', 'flow_id')]},
+        {'model': 'base_raw__popups', 'columns': [('workspace_id', 'workspace_id'), ('source_id', 'popup_id')]},
+    ],
+    key_expressions={'coupon_code': 'nullif(lower(trim(cast(code as varchar))), \'\')'}
+) -%}
+
 with
 
 source as (
-    select * from {{ raw_source('coupons') }}
+    select * from {{ raw_scope.source }}
 ),
 
 typed as (
@@ -93,6 +107,6 @@ final as (
     from ranked
 ),
 
-{{ track_row_changes('final', ['workspace_id', 'coupon_code', 'source_type', 'source_id']) }}
+{{ track_row_changes('final', ['workspace_id', 'coupon_code', 'source_type', 'source_id'], raw_scope) }}
 
 select * from tracked

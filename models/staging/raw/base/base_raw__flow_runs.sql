@@ -1,7 +1,17 @@
+{#- what this run reads: every raw row, or only what new files and changed parents reach -#}
+{%- set raw_scope = incremental_raw_scope(
+    'flow_runs',
+    ['workspace_id', 'flow_run_id'],
+    parents=[
+        {'model': 'base_raw__contacts', 'columns': [('workspace_id', 'workspace_id'), ('contact_id', 'contact_id')]},
+        {'model': 'base_raw__flows', 'columns': [('workspace_id', 'workspace_id'), ('flow_id', 'flow_id')]},
+    ]
+) -%}
+
 with
 
 source as (
-    select * from {{ raw_source('flow_runs') }}
+    select * from {{ raw_scope.source }}
 ),
 
 typed as (
@@ -70,6 +80,6 @@ final as (
     from ranked
 ),
 
-{{ track_row_changes('final', ['workspace_id', 'flow_run_id']) }}
+{{ track_row_changes('final', ['workspace_id', 'flow_run_id'], raw_scope) }}
 
 select * from tracked

@@ -1,7 +1,16 @@
+{#- what this run reads: every raw row, or only what new files and changed parents reach -#}
+{%- set raw_scope = incremental_raw_scope(
+    'flows',
+    ['workspace_id', 'flow_id'],
+    parents=[
+        {'model': 'base_raw__workspaces', 'columns': [('workspace_id', 'workspace_id')]},
+    ]
+) -%}
+
 with
 
 source as (
-    select * from {{ raw_source('flows') }}
+    select * from {{ raw_scope.source }}
 ),
 
 typed as (
@@ -52,6 +61,6 @@ final as (
     from ranked
 ),
 
-{{ track_row_changes('final', ['workspace_id', 'flow_id']) }}
+{{ track_row_changes('final', ['workspace_id', 'flow_id'], raw_scope) }}
 
 select * from tracked

@@ -1,7 +1,14 @@
+{#- what this run reads: every raw row, or only what new files and changed parents reach -#}
+{%- set raw_scope = incremental_raw_scope(
+    'fx_rates',
+    ['rate_date', 'from_currency', 'to_currency'],
+    delta_allowed=false
+) -%}
+
 with
 
 source as (
-    select * from {{ raw_source('fx_rates') }}
+    select * from {{ raw_scope.source }}
 ),
 
 typed as (
@@ -40,6 +47,6 @@ final as (
     from ranked
 ),
 
-{{ track_row_changes('final', ['rate_date', 'from_currency', 'to_currency']) }}
+{{ track_row_changes('final', ['rate_date', 'from_currency', 'to_currency'], raw_scope) }}
 
 select * from tracked

@@ -1,7 +1,17 @@
+{#- what this run reads: every raw row, or only what new files and changed parents reach -#}
+{%- set raw_scope = incremental_raw_scope(
+    'identity_links',
+    ['workspace_id', 'contact_id', 'shop_customer_id'],
+    parents=[
+        {'model': 'base_raw__contacts', 'columns': [('workspace_id', 'workspace_id'), ('contact_id', 'contact_id')]},
+        {'model': 'base_raw__shop_customers', 'columns': [('workspace_id', 'workspace_id'), ('shop_customer_id', 'shop_customer_id')]},
+    ]
+) -%}
+
 with
 
 source as (
-    select * from {{ raw_source('identity_links') }}
+    select * from {{ raw_scope.source }}
 ),
 
 typed as (
@@ -65,6 +75,6 @@ final as (
     from ranked
 ),
 
-{{ track_row_changes('final', ['workspace_id', 'contact_id', 'shop_customer_id']) }}
+{{ track_row_changes('final', ['workspace_id', 'contact_id', 'shop_customer_id'], raw_scope) }}
 
 select * from tracked

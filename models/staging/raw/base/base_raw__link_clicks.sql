@@ -1,7 +1,16 @@
+{#- what this run reads: every raw row, or only what new files and changed parents reach -#}
+{%- set raw_scope = incremental_raw_scope(
+    'link_clicks',
+    ['workspace_id', 'click_event_id'],
+    parents=[
+        {'model': 'base_raw__shared_links', 'columns': [('workspace_id', 'workspace_id'), ('link_id', 'link_id')]},
+    ]
+) -%}
+
 with
 
 source as (
-    select * from {{ raw_source('link_clicks') }}
+    select * from {{ raw_scope.source }}
 ),
 
 typed as (
@@ -52,6 +61,6 @@ final as (
     from ranked
 ),
 
-{{ track_row_changes('final', ['workspace_id', 'click_event_id']) }}
+{{ track_row_changes('final', ['workspace_id', 'click_event_id'], raw_scope) }}
 
 select * from tracked

@@ -1,7 +1,17 @@
+{#- what this run reads: every raw row, or only what new files and changed parents reach -#}
+{%- set raw_scope = incremental_raw_scope(
+    'manual_revenue_imports',
+    ['workspace_id', 'import_id'],
+    parents=[
+        {'model': 'base_raw__workspaces', 'columns': [('workspace_id', 'workspace_id')]},
+    ],
+    delta_allowed=false
+) -%}
+
 with
 
 source as (
-    select * from {{ raw_source('manual_revenue_imports') }}
+    select * from {{ raw_scope.source }}
 ),
 
 typed as (
@@ -56,6 +66,6 @@ final as (
     from ranked
 ),
 
-{{ track_row_changes('final', ['workspace_id', 'import_id']) }}
+{{ track_row_changes('final', ['workspace_id', 'import_id'], raw_scope) }}
 
 select * from tracked

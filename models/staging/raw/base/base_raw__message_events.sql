@@ -1,7 +1,16 @@
+{#- what this run reads: every raw row, or only what new files and changed parents reach -#}
+{%- set raw_scope = incremental_raw_scope(
+    'message_events',
+    ['workspace_id', 'event_id'],
+    parents=[
+        {'model': 'base_raw__messages', 'columns': [('workspace_id', 'workspace_id'), ('message_id', 'message_id')]},
+    ]
+) -%}
+
 with
 
 source as (
-    select * from {{ raw_source('message_events') }}
+    select * from {{ raw_scope.source }}
 ),
 
 typed as (
@@ -57,6 +66,6 @@ final as (
     from ranked
 ),
 
-{{ track_row_changes('final', ['workspace_id', 'event_id']) }}
+{{ track_row_changes('final', ['workspace_id', 'event_id'], raw_scope) }}
 
 select * from tracked

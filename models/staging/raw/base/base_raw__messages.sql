@@ -1,7 +1,20 @@
+{#- what this run reads: every raw row, or only what new files and changed parents reach -#}
+{%- set raw_scope = incremental_raw_scope(
+    'messages',
+    ['workspace_id', 'message_id'],
+    parents=[
+        {'model': 'base_raw__workspaces', 'columns': [('workspace_id', 'workspace_id')]},
+        {'model': 'base_raw__contacts', 'columns': [('workspace_id', 'workspace_id'), ('contact_id', 'contact_id')]},
+        {'model': 'base_raw__campaigns', 'columns': [('workspace_id', 'workspace_id'), ('campaign_id', 'campaign_id')]},
+        {'model': 'base_raw__flows', 'columns': [('workspace_id', 'workspace_id'), ('flow_id', 'flow_id')]},
+        {'model': 'base_raw__agents', 'columns': [('workspace_id', 'workspace_id'), ('agent_id', 'agent_id')]},
+    ]
+) -%}
+
 with
 
 source as (
-    select * from {{ raw_source('messages') }}
+    select * from {{ raw_scope.source }}
 ),
 
 typed as (
@@ -119,6 +132,6 @@ final as (
     from ranked
 ),
 
-{{ track_row_changes('final', ['workspace_id', 'message_id']) }}
+{{ track_row_changes('final', ['workspace_id', 'message_id'], raw_scope) }}
 
 select * from tracked

@@ -1,7 +1,16 @@
+{#- what this run reads: every raw row, or only what new files and changed parents reach -#}
+{%- set raw_scope = incremental_raw_scope(
+    'order_refunds',
+    ['workspace_id', 'refund_id'],
+    parents=[
+        {'model': 'base_raw__shop_orders', 'columns': [('workspace_id', 'workspace_id'), ('order_id', 'order_id')]},
+    ]
+) -%}
+
 with
 
 source as (
-    select * from {{ raw_source('order_refunds') }}
+    select * from {{ raw_scope.source }}
 ),
 
 typed as (
@@ -63,6 +72,6 @@ final as (
     from ranked
 ),
 
-{{ track_row_changes('final', ['workspace_id', 'refund_id']) }}
+{{ track_row_changes('final', ['workspace_id', 'refund_id'], raw_scope) }}
 
 select * from tracked

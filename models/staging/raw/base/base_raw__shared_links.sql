@@ -1,7 +1,17 @@
+{#- what this run reads: every raw row, or only what new files and changed parents reach -#}
+{%- set raw_scope = incremental_raw_scope(
+    'shared_links',
+    ['workspace_id', 'link_id'],
+    parents=[
+        {'model': 'base_raw__agents', 'columns': [('workspace_id', 'workspace_id'), ('agent_id', 'agent_id')]},
+        {'model': 'base_raw__contacts', 'columns': [('workspace_id', 'workspace_id'), ('contact_id', 'contact_id')]},
+    ]
+) -%}
+
 with
 
 source as (
-    select * from {{ raw_source('shared_links') }}
+    select * from {{ raw_scope.source }}
 ),
 
 typed as (
@@ -70,6 +80,6 @@ final as (
     from ranked
 ),
 
-{{ track_row_changes('final', ['workspace_id', 'link_id']) }}
+{{ track_row_changes('final', ['workspace_id', 'link_id'], raw_scope) }}
 
 select * from tracked

@@ -1,7 +1,18 @@
+{#- what this run reads: every raw row, or only what new files and changed parents reach -#}
+{%- set raw_scope = incremental_raw_scope(
+    'shop_orders',
+    ['workspace_id', 'order_id'],
+    parents=[
+        {'model': 'base_raw__workspaces', 'columns': [('workspace_id', 'workspace_id')]},
+        {'model': 'base_raw__shop_customers', 'columns': [('workspace_id', 'workspace_id'), ('shop_customer_id', 'shop_customer_id')]},
+        {'model': 'base_raw__fx_rates', 'predicate': 'exists (select 1 from __CHANGED__ as changed_rate where changed_rate.rate_date <= cast(stored.created_at as date) and ((upper(changed_rate.from_currency) = stored.order_currency and upper(changed_rate.to_currency) = stored.workspace_currency) or (upper(changed_rate.to_currency) = stored.order_currency and upper(changed_rate.from_currency) = stored.workspace_currency)))'},
+    ]
+) -%}
+
 with
 
 source as (
-    select * from {{ raw_source('shop_orders') }}
+    select * from {{ raw_scope.source }}
 ),
 
 typed as (
@@ -129,6 +140,6 @@ final as (
     from ranked
 ),
 
-{{ track_row_changes('final', ['workspace_id', 'order_id']) }}
+{{ track_row_changes('final', ['workspace_id', 'order_id'], raw_scope) }}
 
 select * from tracked

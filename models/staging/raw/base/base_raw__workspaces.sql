@@ -1,7 +1,13 @@
+{#- what this run reads: every raw row, or only what new files and changed parents reach -#}
+{%- set raw_scope = incremental_raw_scope(
+    'workspaces',
+    ['workspace_id']
+) -%}
+
 with
 
 source as (
-    select * from {{ raw_source('workspaces') }}
+    select * from {{ raw_scope.source }}
 ),
 
 typed as (
@@ -43,6 +49,6 @@ final as (
     from ranked
 ),
 
-{{ track_row_changes('final', ['workspace_id']) }}
+{{ track_row_changes('final', ['workspace_id'], raw_scope) }}
 
 select * from tracked
