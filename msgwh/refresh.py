@@ -59,7 +59,7 @@ EXIT_USAGE = 4
 EXIT_PUBLISH_FAILED = 5
 
 EXIT_CODES = {
-    EXIT_OK: "published: dbt build, data tests and validation passed",
+    EXIT_OK: "published (dbt build, data tests and validation passed), or nothing to do (no new raw data)",
     EXIT_BUILD_FAILED: "dbt build failed (a model, seed, snapshot or data test); nothing published",
     EXIT_VALIDATION_FAILED: "validation (scripts/validate.py) failed; nothing published",
     EXIT_LOCKED: "another refresh of this warehouse holds the lock; nothing done",
@@ -119,6 +119,10 @@ class RefreshPaths:
     def summary(self) -> Path:
         return self.state_dir / "last_refresh.json"
 
+    @property
+    def published_state(self) -> Path:
+        return self.state_dir / "published.json"
+
 
 def wal_of(path: Path) -> Path:
     """DuckDB's write-ahead log of a database file."""
@@ -138,6 +142,7 @@ class RefreshOptions:
     validate_args: list[str] = field(default_factory=list)
     dbt_executable: Path | None = None
     quiet: bool = False
+    always_build: bool = False
 
 
 @dataclass
@@ -424,6 +429,7 @@ def refresh(options: RefreshOptions, log: StepLog | None = None) -> int:
     code = EXIT_OK
     failed_step = ""
     reason = ""
+    status = "published"
     published_before = file_signature(published)
 
     def on_signal(signum: int, _frame: Any) -> None:
@@ -444,6 +450,9 @@ def refresh(options: RefreshOptions, log: StepLog | None = None) -> int:
             info["detail"] = f"lock={paths.lock}"
         try:
             run_locked(options, paths, runner, log)
+        except NothingToDo as current:
+            status = "current"
+            log.line(f"nothing to do: {current}")
         finally:
             lock.release()
     except RefreshError as error:
@@ -456,7 +465,7 @@ def refresh(options: RefreshOptions, log: StepLog | None = None) -> int:
             signal.signal(signum, handler)
 
     if code == EXIT_OK:
-        log.line(f"done status=published exit=0 warehouse={published}")
+        log.line(f"done status={status} exit=0 warehouse={published}")
     else:
         untouched = file_signature(published) == published_before
         log.line(
@@ -479,6 +488,12 @@ def run_locked(options: RefreshOptions, paths: RefreshPaths, runner: ChildRunner
             raise RefreshError(EXIT_USAGE, "prepare", f"{working.parent} is not on the filesystem of {published}")
         (paths.target / "run_results.json").unlink(missing_ok=True)
         info["detail"] = "removed stale " + ",".join(removed) if removed else "clean"
+
+    with log.step("changes") as info:
+        unchanged = unchanged_since_publish(options, paths)
+        info["detail"] = unchanged or "new or changed raw data, code or arguments: building"
+    if unchanged:
+        raise NothingToDo(unchanged)
 
     with log.step("copy") as info:
         if published.exists():
@@ -547,6 +562,7 @@ def run_locked(options: RefreshOptions, paths: RefreshPaths, runner: ChildRunner
                 log.line(f"warning: removed {stale_wal.name} (its changes were in the copy)")
             os.replace(working, published)
             fsync_path(published.parent)
+            record_published_state(options, paths)
         except OSError as error:
             raise RefreshError(EXIT_PUBLISH_FAILED, "publish", f"swap into {published} failed: {error}") from None
         shutil.rmtree(paths.duckdb_tmp, ignore_errors=True)
@@ -622,3 +638,104 @@ def write_summary(paths: RefreshPaths, published: Path, code: int, step: str, re
             + "\n"
         )
 
+
+
+class NothingToDo(Exception):
+    """No new raw file, no code or argument change since the published build: skip."""
+
+
+# What decides the build's result besides the raw data: the dbt project's files.
+PROJECT_PARTS = ("models", "macros", "seeds", "tests", "analyses", "dbt_project.yml", "profiles.yml")
+PROJECT_SUFFIXES = {".sql", ".yml", ".yaml", ".csv", ".md", ".py"}
+
+
+def project_fingerprint(project_dir: Path) -> str:
+    """sha256 over the dbt project's files (names and contents)."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for part in PROJECT_PARTS:
+        root = project_dir / part
+        files = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file() and p.suffix in PROJECT_SUFFIXES)
+        for path in files:
+            if "__pycache__" in path.parts:
+                continue
+            digest.update(str(path.relative_to(project_dir)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def build_identity(options: RefreshOptions) -> dict[str, Any]:
+    """What a published build was made from, apart from the raw files (they are in its manifest)."""
+    command = dbt_command(options)
+    return {"dbt_args": command[1:], "project": project_fingerprint(options.project_dir)}
+
+
+def record_published_state(options: RefreshOptions, paths: RefreshPaths) -> None:
+    """After a publish: what it was built from, so the next refresh can tell whether anything changed."""
+    state = {"published_at": StepLog.now(), **build_identity(options)}
+    paths.published_state.write_text(json.dumps(state, indent=2) + "\n")
+
+
+def raw_file_pattern(raw_path: Path, table: str) -> str | None:
+    """The files dbt reads for a raw table (macros/incremental/incremental_raw_scope.sql)."""
+    import glob
+
+    base = raw_path / table
+    for pattern in (f"{base}.parquet", f"{base}.csv", f"{base}/*.parquet"):
+        if glob.glob(pattern):
+            return pattern
+    return None
+
+
+def unchanged_since_publish(options: RefreshOptions, paths: RefreshPaths) -> str | None:
+    """Why the published warehouse is already current, or None when a build is needed.
+
+    Current means: same dbt arguments and project files as the last publish, raw tables read
+    from files (--raw-path) whose listing (name, size, modification time) equals the file
+    manifest every staging base table recorded in the published warehouse, and no stored row
+    whose "future" rejection has expired since (int_raw_rows_due_for_recheck). Anything else,
+    or any doubt, builds.
+    """
+    import duckdb
+
+    from msgwh.contract import RAW_TABLES
+
+    if options.full_refresh or options.always_build or options.raw_path is None or not options.raw_path.is_absolute():
+        return None
+    if not paths.published.exists() or not paths.published_state.exists():
+        return None
+    try:
+        state = json.loads(paths.published_state.read_text())
+    except (OSError, ValueError):
+        return None
+    if state.get("dbt_args") != build_identity(options)["dbt_args"] or state.get("project") != project_fingerprint(options.project_dir):
+        return None
+    try:
+        connection = duckdb.connect(str(paths.published), read_only=True)
+    except duckdb.Error:
+        return None
+    try:
+        files = 0
+        for table in RAW_TABLES:
+            pattern = raw_file_pattern(options.raw_path, table)
+            if pattern is None:
+                return None
+            listing = connection.execute(
+                "select filename, size, epoch_ms(last_modified) from read_blob(?) order by 1", [pattern]
+            ).fetchall()
+            stored = connection.execute(
+                "select file_name, file_size, modified_ms from intermediate.raw_file_manifest "
+                "where model_name = ? and committed order by 1",
+                [f"base_raw__{table}"],
+            ).fetchall()
+            if not listing or listing != stored:
+                return None
+            files += len(listing)
+        due = connection.execute("select coalesce(sum(rows_due), 0) from intermediate.int_raw_rows_due_for_recheck").fetchone()[0]
+        if due:
+            return None
+    except duckdb.Error:
+        return None
+    finally:
+        connection.close()
+    return f"no new raw data: {files} raw file(s) as in the published build, no row due for a recheck; published state kept"

@@ -73,6 +73,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--skip-validate", action="store_true", help="publish after dbt build without scripts/validate.py")
     parser.add_argument(
+        "--always-build",
+        action="store_true",
+        help="build even when no raw file, code or argument changed since the last publish (by default such a refresh exits 0 at once)",
+    )
+    parser.add_argument(
         "--validate-args",
         default="",
         help="arguments for scripts/validate.py as one string, e.g. '--as-of 2026-11-01 --max-order-age-days 2'",
@@ -111,6 +116,7 @@ def main(argv: list[str] | None = None) -> int:
         validate_args=args.validate_args_list,
         dbt_executable=args.dbt,
         quiet=args.quiet,
+        always_build=args.always_build,
     )
     try:
         return refresh_lib.refresh(options)

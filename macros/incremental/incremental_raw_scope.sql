@@ -36,7 +36,7 @@
     {%- endif -%}
     {%- set pattern = raw_file_pattern(table_name) -%}
     {%- set manifest = raw_file_manifest_relation() -%}
-    {%- if pattern is none or load_relation(manifest) is none -%}
+    {%- if pattern is none or not relation_exists(manifest) -%}
         {%- do full.update({'reason': 'raw table in the database'}) -%}
         {{ return(full) }}
     {%- endif -%}
@@ -279,4 +279,16 @@
         {%- endif -%}
     {%- endfor -%}
     {{ return(conditions | join(' or ')) }}
+{%- endmacro %}
+
+
+{#- Whether a table exists now (the relation cache predates on-run-start, which creates
+    the bookkeeping tables on a new warehouse; `dbt compile` runs no hooks). -#}
+{% macro relation_exists(relation) -%}
+    {%- set found = run_query(
+        "select count(*) from information_schema.tables where table_catalog = '" ~ relation.database
+        ~ "' and table_schema = '" ~ relation.schema
+        ~ "' and table_name = '" ~ relation.identifier ~ "'"
+    ) -%}
+    {{ return(found.columns[0].values()[0] > 0) }}
 {%- endmacro %}

@@ -8,16 +8,23 @@ arrives after the orders), late orders, order versions and refunds, late postbac
 manual imports, late coupons and shared links. Settings-like tables (workspaces, settings,
 campaigns, flows, popups, agents, offers, creatives) load in the first batch, since a
 change to them recomputes a whole workspace and would mask a missing finer expansion
-(checked by hand: dropping the touch expansion makes the equivalence test fail). The batches are written cumulatively to
-one raw_path directory and loaded one by one with an incremental `dbt build`; at the end
+(checked by hand: dropping the touch expansion makes the equivalence test fail). The batches
+land in one raw_path directory in either of two layouts, each loaded one by one with an
+incremental `dbt build`: `files`, a new Parquet file per table and batch
+(`<table>/batch-<k>.parquet`, the way exports land), so the staging base tables read only
+new files and the keys they reach (incremental_raw_scope's `new_files` and `delta` modes,
+asserted from dbt's log); and `rewritten`, one file per table rewritten with everything so
+far, so a changed file makes them re-read everything (`full` mode). At the end
 every table of the marts schema must equal, row for row (as multisets), a
 `dbt build --full-refresh` on all the data in another DuckDB file (`detected_at` of
 dq_rejected_rows, the build time, aside). A further build with no new data must leave
-every mart as it was and load no row version into the staging base tables.
+every mart as it was, load no row version into the staging base tables and, in the
+`files` layout, read no raw row at all (`skip` mode).
 """
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -44,7 +51,7 @@ NEVER_LATE = {"workspaces", "fx_rates", "agents", "offers", "creatives"}
 
 
 def _split(source: Path, batches_dir: Path) -> int:
-    """Write batches_dir/<k>/<table>.parquet with every row of batch <= k; return the count."""
+    """Write batches_dir/<k>/<table>.parquet with the rows of batch k; return the count."""
     conn = duckdb.connect()
     cutoffs = [f"timestamp '{END}' - interval {days} day" for days in CUTOFF_DAYS_BEFORE_END]
     n_batches = len(cutoffs) + 1
@@ -67,17 +74,38 @@ def _split(source: Path, batches_dir: Path) -> int:
             out = batches_dir / str(index)
             out.mkdir(parents=True, exist_ok=True)
             conn.execute(
-                f"copy (select * from read_parquet('{path}') as source_rows where {batch} <= {index}) "
+                f"copy (select * from read_parquet('{path}') as source_rows where {batch} = {index}) "
                 f"to '{out / (table + '.parquet')}' (format parquet)"
             )
     conn.close()
     return n_batches
 
 
-def _load(batch_dir: Path, raw_dir: Path) -> None:
-    raw_dir.mkdir(parents=True, exist_ok=True)
-    for path in batch_dir.glob("*.parquet"):
-        (raw_dir / path.name).write_bytes(path.read_bytes())
+def _load(batches_dir: Path, index: int, raw_dir: Path, layout: str) -> None:
+    """Land batch `index`: a new file per table, or each table's one file rewritten."""
+    conn = duckdb.connect()
+    for path in sorted((batches_dir / str(index)).glob("*.parquet")):
+        table = path.stem
+        if index and not conn.execute(f"select count(*) from read_parquet('{path}')").fetchone()[0]:
+            continue  # nothing of this table in the batch: no file lands
+        if layout == "files":
+            (raw_dir / table).mkdir(parents=True, exist_ok=True)
+            (raw_dir / table / f"batch-{index}.parquet").write_bytes(path.read_bytes())
+        else:
+            raw_dir.mkdir(parents=True, exist_ok=True)
+            so_far = [str(batches_dir / str(k) / path.name) for k in range(index + 1)]
+            conn.execute(f"copy (select * from read_parquet({so_far})) to '{raw_dir / path.name}' (format parquet)")
+    conn.close()
+
+
+def _read_modes(output: str) -> dict[str, str]:
+    """base table -> mode, from the `<model> reads: <mode> (...)` lines dbt logged."""
+    modes = {}
+    for line in output.splitlines():
+        match = re.search(r"(base_raw__\w+) reads: (\w+)", line)
+        if match:
+            modes[match.group(1)] = match.group(2)
+    return modes
 
 
 def _vars(raw_dir: Path) -> list[str]:
@@ -114,8 +142,8 @@ def _differences(left_db: Path, right_db: Path) -> dict[str, tuple[int, int]]:
 
 
 @pytest.fixture(scope="module")
-def incremental_runs(tmp_path_factory):
-    """Generated data, split into batches, built incrementally and in full."""
+def generated(tmp_path_factory):
+    """Generated data split into batches, and a full refresh on all of it (the reference)."""
     root = tmp_path_factory.mktemp("incremental")
     source = root / "generated"
     run = subprocess.run(
@@ -130,20 +158,36 @@ def incremental_runs(tmp_path_factory):
     )
     assert run.returncode == 0, run.stderr
     n_batches = _split(source, root / "batches")
-
-    incremental = root / "incremental"
-    raw_dir = root / "raw"
-    for index in range(n_batches):
-        _load(root / "batches" / str(index), raw_dir)
-        run_dbt([*BUILD, *_vars(raw_dir)], incremental)
-
     full = root / "full"
-    run_dbt([*BUILD, "--full-refresh", *_vars(root / "batches" / str(n_batches - 1))], full)
-    return {"root": root, "raw_dir": raw_dir, "incremental": incremental, "full": full}
+    run_dbt([*BUILD, "--full-refresh", *_vars(source)], full)
+    return {"root": root, "batches": root / "batches", "n_batches": n_batches, "full": full}
+
+
+@pytest.fixture(scope="module", params=["files", "rewritten"])
+def incremental_runs(request, generated):
+    """The batches landed one by one in `layout`, with an incremental build after each."""
+    layout = request.param
+    workdir = generated["root"] / f"incremental_{layout}"
+    raw_dir = generated["root"] / f"raw_{layout}"
+    modes = []
+    for index in range(generated["n_batches"]):
+        _load(generated["batches"], index, raw_dir, layout)
+        modes.append(_read_modes(run_dbt([*BUILD, *_vars(raw_dir)], workdir).stdout))
+    return {"layout": layout, "raw_dir": raw_dir, "incremental": workdir, "full": generated["full"], "modes": modes}
 
 
 def test_incremental_batches_equal_full_refresh(incremental_runs):
     """Every mart built batch by batch equals a full refresh on all the data."""
+    modes = incremental_runs["modes"]
+    assert len(modes[0]) == len(BUSINESS_TIME)
+    assert set(modes[0].values()) == {"full"}  # the first build has nothing stored
+    later = {mode for batch in modes[1:] for mode in batch.values()}
+    if incremental_runs["layout"] == "files":
+        # new files only, new keys; late rows reaching stored keys; untouched tables
+        assert {"new_files", "delta", "skip"} <= later
+    else:
+        # a rewritten file is re-read in full; a table with nothing new is skipped
+        assert later == {"full", "skip"}
     incremental_db = incremental_runs["incremental"] / "warehouse.duckdb"
     full_db = incremental_runs["full"] / "warehouse.duckdb"
     assert query(full_db, "select count(*) from marts.fct_order_attribution")[0][0] > 0
@@ -156,8 +200,9 @@ def test_refresh_without_new_data_changes_nothing(incremental_runs):
     db = workdir / "warehouse.duckdb"
     snapshot = workdir / "before.duckdb"
     snapshot.write_bytes(db.read_bytes())
-    run_dbt([*BUILD, *_vars(incremental_runs["raw_dir"])], workdir)
+    modes = _read_modes(run_dbt([*BUILD, *_vars(incremental_runs["raw_dir"])], workdir).stdout)
 
+    assert set(modes.values()) == {"skip"}
     assert _differences(db, snapshot) == {}
     base_tables = [
         row[0]

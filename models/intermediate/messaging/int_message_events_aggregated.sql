@@ -1,14 +1,45 @@
 {#- SPEC §6: the click types of the funnel; a var so a new button type can join them. -#}
 {%- set click_event_types = var('funnel_click_event_types', ['clicked', 'quick_reply', 'cta_click']) -%}
 
+{#- an incremental run reads these base tables: refs declared while parsing only -#}
+{%- if not execute %}
+-- depends_on: {{ ref('base_raw__messages') }}
+-- depends_on: {{ ref('base_raw__message_events') }}
+{%- endif %}
+
 with
 
+{% if is_incremental() -%}
+-- incremental run: only messages whose row or events changed since the last run
+affected_messages as (
+    {{ message_changes_since(incremental_watermark()) }}
+),
+
+{% endif -%}
 messages as (
     select * from {{ ref('stg_raw__messages') }}
+    {%- if is_incremental() %}
+    where exists (
+        select 1
+        from affected_messages
+        where
+            affected_messages.workspace_id = stg_raw__messages.workspace_id
+            and affected_messages.message_id = stg_raw__messages.message_id
+    )
+    {%- endif %}
 ),
 
 message_events as (
     select * from {{ ref('stg_raw__message_events') }}
+    {%- if is_incremental() %}
+    where exists (
+        select 1
+        from affected_messages
+        where
+            affected_messages.workspace_id = stg_raw__message_events.workspace_id
+            and affected_messages.message_id = stg_raw__message_events.message_id
+    )
+    {%- endif %}
 ),
 
 events_with_sends as (
@@ -53,5 +84,17 @@ events_per_message as (
         workspace_id,
         message_id
 )
+{%- if is_incremental() %},
+
+-- a message whose events are all gone (rejected, moved): a tombstone (click_count null)
+tombstones as (
+    {{ incremental_tombstones('affected_messages', 'events_per_message', ['workspace_id', 'message_id']) }}
+)
 
 select * from events_per_message
+union all
+select * from tombstones
+{%- else %}
+
+select * from events_per_message
+{%- endif %}

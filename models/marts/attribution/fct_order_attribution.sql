@@ -260,20 +260,7 @@ final as (
 -- (created_at null) replaces its old row and the post-hook deletes it in the same
 -- transaction
 tombstones as (
-    select
-        affected_orders.workspace_id,
-        affected_orders.order_id
-        {%- for column in adapter.get_columns_in_relation(this) %}
-        {%- if column.name not in ['workspace_id', 'order_id'] %},
-        cast(null as {{ column.data_type }}) as {{ column.name }}
-        {%- endif %}
-        {%- endfor %}
-    from affected_orders
-    left join final
-        on
-            affected_orders.workspace_id = final.workspace_id
-            and affected_orders.order_id = final.order_id
-    where final.order_id is null
+    {{ incremental_tombstones('affected_orders', 'final', ['workspace_id', 'order_id']) }}
 )
 
 select * from final

@@ -30,62 +30,95 @@ campaign_messages as (
 ),
 
 milestones as (
-    -- one row per message milestone, dated in the workspace's time zone on the day it happened
+    -- one row per message milestone, by the UTC quarter hour it happened in
     select
         workspace_id,
         campaign_id,
+        timezone,
         'sent' as milestone,
-        {{ to_local_date('sent_at', 'timezone') }} as activity_date
+        {{ utc_quarter_hour('sent_at') }} as utc_quarter_hour
     from campaign_messages
     union all
     select
         workspace_id,
         campaign_id,
+        timezone,
         'delivered' as milestone,
-        {{ to_local_date('delivered_at', 'timezone') }} as activity_date
+        {{ utc_quarter_hour('delivered_at') }} as utc_quarter_hour
     from campaign_messages
     where delivered_at is not null
     union all
     select
         workspace_id,
         campaign_id,
+        timezone,
         'viewed' as milestone,
-        {{ to_local_date('viewed_at', 'timezone') }} as activity_date
+        {{ utc_quarter_hour('viewed_at') }} as utc_quarter_hour
     from campaign_messages
     where viewed_at is not null
     union all
     select
         workspace_id,
         campaign_id,
+        timezone,
         'clicked' as milestone,
-        {{ to_local_date('clicked_at', 'timezone') }} as activity_date
+        {{ utc_quarter_hour('clicked_at') }} as utc_quarter_hour
     from campaign_messages
     where clicked_at is not null
     union all
     select
         workspace_id,
         campaign_id,
+        timezone,
         'goal' as milestone,
-        {{ to_local_date('goal_at', 'timezone') }} as activity_date
+        {{ utc_quarter_hour('goal_at') }} as utc_quarter_hour
     from campaign_messages
     where goal_at is not null
 ),
 
-stats_per_day as (
+stats_per_quarter_hour as (
     select
         workspace_id,
         campaign_id,
+        timezone,
+        utc_quarter_hour,
         count(case when milestone = 'sent' then 1 end) as sent,
         count(case when milestone = 'delivered' then 1 end) as delivered,
         count(case when milestone = 'viewed' then 1 end) as viewed,
         count(case when milestone = 'clicked' then 1 end) as clicked,
-        count(case when milestone = 'goal' then 1 end) as goal,
-        activity_date
+        count(case when milestone = 'goal' then 1 end) as goal
     from milestones
     group by
         workspace_id,
         campaign_id,
-        activity_date
+        timezone,
+        utc_quarter_hour
+),
+
+-- each distinct (zone, UTC quarter hour) dated once, in the workspace's time zone
+local_dates as (
+    {{ local_date_lookup('stats_per_quarter_hour', 'utc_quarter_hour', 'workspaces', 'timezone') }}
+),
+
+stats_per_day as (
+    select
+        stats_per_quarter_hour.workspace_id,
+        stats_per_quarter_hour.campaign_id,
+        cast(sum(stats_per_quarter_hour.sent) as {{ dbt.type_bigint() }}) as sent,
+        cast(sum(stats_per_quarter_hour.delivered) as {{ dbt.type_bigint() }}) as delivered,
+        cast(sum(stats_per_quarter_hour.viewed) as {{ dbt.type_bigint() }}) as viewed,
+        cast(sum(stats_per_quarter_hour.clicked) as {{ dbt.type_bigint() }}) as clicked,
+        cast(sum(stats_per_quarter_hour.goal) as {{ dbt.type_bigint() }}) as goal,
+        local_dates.local_date as activity_date
+    from stats_per_quarter_hour
+    inner join local_dates
+        on
+            stats_per_quarter_hour.timezone = local_dates.timezone
+            and stats_per_quarter_hour.utc_quarter_hour = local_dates.utc_quarter_hour
+    group by
+        stats_per_quarter_hour.workspace_id,
+        stats_per_quarter_hour.campaign_id,
+        local_dates.local_date
 )
 
 select * from stats_per_day

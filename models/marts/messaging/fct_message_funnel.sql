@@ -1,12 +1,10 @@
+{#- an incremental run reads these base tables: refs declared while parsing only -#}
+{%- if not execute %}
+-- depends_on: {{ ref('base_raw__messages') }}
+-- depends_on: {{ ref('base_raw__message_events') }}
+{%- endif %}
+
 with
-
-messages as (
-    select * from {{ ref('stg_raw__messages') }}
-),
-
-message_events as (
-    select * from {{ ref('int_message_events_aggregated') }}
-),
 
 message_goals as (
     select * from {{ ref('int_message_goals_reached') }}
@@ -31,6 +29,73 @@ last_touch_revenue as (
     group by
         workspace_id,
         message_id
+),
+
+{% if is_incremental() -%}
+-- incremental run: the messages whose row, events, goal or last-touch credit changed
+-- (goals and credits are small: compared in full with the stored rows)
+affected_messages as (
+    {{ message_changes_since(incremental_watermark()) }}
+    union
+    select
+        coalesce(message_goals.workspace_id, stored_goals.workspace_id) as workspace_id,
+        coalesce(message_goals.message_id, stored_goals.message_id) as message_id
+    from message_goals
+    full outer join (
+        select
+            workspace_id,
+            message_id,
+            goal_order_id,
+            goal_at
+        from {{ this }}
+        where has_goal
+    ) as stored_goals
+        on
+            message_goals.workspace_id = stored_goals.workspace_id
+            and message_goals.message_id = stored_goals.message_id
+    where
+        message_goals.goal_order_id is distinct from stored_goals.goal_order_id
+        or message_goals.goal_at is distinct from stored_goals.goal_at
+    union
+    select
+        coalesce(last_touch_revenue.workspace_id, stored_credits.workspace_id) as workspace_id,
+        coalesce(last_touch_revenue.message_id, stored_credits.message_id) as message_id
+    from last_touch_revenue
+    full outer join (
+        select
+            workspace_id,
+            message_id,
+            attributed_orders,
+            attributed_gross_revenue,
+            attributed_net_revenue
+        from {{ this }}
+        where attributed_orders > 0
+    ) as stored_credits
+        on
+            last_touch_revenue.workspace_id = stored_credits.workspace_id
+            and last_touch_revenue.message_id = stored_credits.message_id
+    where
+        last_touch_revenue.attributed_orders is distinct from stored_credits.attributed_orders
+        or last_touch_revenue.attributed_gross_revenue is distinct from stored_credits.attributed_gross_revenue
+        or last_touch_revenue.attributed_net_revenue is distinct from stored_credits.attributed_net_revenue
+),
+
+{% endif -%}
+messages as (
+    select * from {{ ref('stg_raw__messages') }}
+    {%- if is_incremental() %}
+    where exists (
+        select 1
+        from affected_messages
+        where
+            affected_messages.workspace_id = stg_raw__messages.workspace_id
+            and affected_messages.message_id = stg_raw__messages.message_id
+    )
+    {%- endif %}
+),
+
+message_events as (
+    select * from {{ ref('int_message_events_aggregated') }}
 ),
 
 funnel as (
@@ -90,5 +155,17 @@ funnel as (
             messages.workspace_id = last_touch_revenue.workspace_id
             and messages.message_id = last_touch_revenue.message_id
 )
+{%- if is_incremental() %},
+
+-- a message no longer usable (rejected, superseded): a tombstone (sent_at null)
+tombstones as (
+    {{ incremental_tombstones('affected_messages', 'funnel', ['workspace_id', 'message_id']) }}
+)
 
 select * from funnel
+union all
+select * from tombstones
+{%- else %}
+
+select * from funnel
+{%- endif %}

@@ -108,28 +108,37 @@ ranked as (
     from checked
 ),
 
+-- each distinct (zone, UTC quarter hour) converted once (macros/dates/)
+local_sent_dates as (
+    {{ local_date_lookup('typed', 'sent_at', 'workspaces', 'timezone') }}
+),
+
 final as (
     select
-        workspace_id,
-        message_id,
-        contact_id,
-        source_type,
+        ranked.workspace_id,
+        ranked.message_id,
+        ranked.contact_id,
+        ranked.source_type,
         -- only the id that the source type names is kept
-        case when source_type = 'campaign' then campaign_id end as campaign_id,
-        case when source_type = 'flow' then flow_id end as flow_id,
-        case when source_type = 'flow' then flow_run_id end as flow_run_id,
-        case when source_type = 'helpdesk' then agent_id end as agent_id,
-        creative_id,
-        offer_id,
-        conversation_id,
-        channel,
-        conversation_category,
-        cost,
-        segments,
-        sent_at,
-        {{ to_local_date('sent_at', 'timezone') }} as sent_date,
-        coalesce(check_reason, case when key_rank > 1 then 'duplicate_message_id' end) as rejection_reason
+        case when ranked.source_type = 'campaign' then ranked.campaign_id end as campaign_id,
+        case when ranked.source_type = 'flow' then ranked.flow_id end as flow_id,
+        case when ranked.source_type = 'flow' then ranked.flow_run_id end as flow_run_id,
+        case when ranked.source_type = 'helpdesk' then ranked.agent_id end as agent_id,
+        ranked.creative_id,
+        ranked.offer_id,
+        ranked.conversation_id,
+        ranked.channel,
+        ranked.conversation_category,
+        ranked.cost,
+        ranked.segments,
+        ranked.sent_at,
+        local_sent_dates.local_date as sent_date,
+        coalesce(ranked.check_reason, case when ranked.key_rank > 1 then 'duplicate_message_id' end) as rejection_reason
     from ranked
+    left join local_sent_dates
+        on
+            ranked.timezone = local_sent_dates.timezone
+            and {{ utc_quarter_hour('ranked.sent_at') }} = local_sent_dates.utc_quarter_hour
 ),
 
 {{ track_row_changes('final', ['workspace_id', 'message_id'], raw_scope) }}

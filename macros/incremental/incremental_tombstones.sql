@@ -1,0 +1,42 @@
+{#- A CTE body for an incremental run: one tombstone per affected key that `final_cte`
+    no longer produces (an order rejected, a message whose events all went), with every
+    column of the model null but its keys, in the model's column order. delete+insert
+    replaces the key's old row with it and the post-hook delete_incremental_tombstones
+    (on a column never null in a real row) removes it in the same transaction. -#}
+{% macro incremental_tombstones(affected_cte, final_cte, key_columns) -%}
+    select
+        {%- for column in adapter.get_columns_in_relation(this) %}
+        {%- if column.name in key_columns %}
+        {{ affected_cte }}.{{ column.name }}
+        {%- else %}
+        cast(null as {{ column.data_type }}) as {{ column.name }}
+        {%- endif %}
+        {%- if not loop.last %},{% endif %}
+        {%- endfor %}
+    from {{ affected_cte }}
+    left join {{ final_cte }}
+        on
+        {%- for key in key_columns %}
+            {% if not loop.first %}and {% endif %}{{ affected_cte }}.{{ key }} = {{ final_cte }}.{{ key }}
+        {%- endfor %}
+    where {{ final_cte }}.{{ key_columns[0] }} is null
+{%- endmacro %}
+
+
+{#- The messages (workspace_id, message_id) whose row or events changed since
+    `watermark`: keys of base rows of messages and message events loaded after it.
+    A message keeps its key across versions, and an event that moved to another
+    message has a new version naming it, so both messages are reached. -#}
+{% macro message_changes_since(watermark) -%}
+    select
+        workspace_id,
+        message_id
+    from {{ ref('base_raw__messages') }}
+    where _loaded_at > {{ watermark }}
+    union
+    select
+        workspace_id,
+        message_id
+    from {{ ref('base_raw__message_events') }}
+    where _loaded_at > {{ watermark }} and message_id is not null
+{%- endmacro %}
