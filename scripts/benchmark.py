@@ -4,18 +4,21 @@
     python scripts/benchmark.py --scales 100000,1000000 --days 90 --out-doc docs/benchmarks.md
 
 For each scale (number of contacts) the generator writes Parquet files into a temporary
-directory, which is split by arrival time into "everything but the last day" and "all";
-then, one run each, wall time and peak memory (max RSS of the dbt process, which runs
-DuckDB in-process) of:
+directory; a copy is laid out as landing folders (`<table>/part-0000.parquet`) without the
+rows that arrive on the last day, which are kept aside as `<table>/part-0001.parquet`. Then,
+one run each, wall time, CPU time and peak memory (max RSS of the process tree, DuckDB runs
+in-process) of:
 
 * full build     `dbt build --full-refresh` on all the data (models and data tests);
 * fct alone      `dbt run --select fct_order_attribution --full-refresh` on that warehouse,
                  and the model's own time from run_results.json;
-* one-day        `dbt build --full-refresh` on all but the last day (setup, also reported),
-  incremental    then `dbt build` after the last day arrives (same command a refresh runs);
-* no change      `dbt build` again with no new data;
-* refresh.py     the no-change refresh through scripts/refresh.py (copy, build, checkpoint,
-                 swap; no validation), to show what publishing adds;
+* setup          `scripts/refresh.py --full-refresh` on the landing folders (all but the last day);
+* one-day        the last day's files land; `scripts/refresh.py` (what a scheduler runs:
+  refresh        changes check, copy, incremental `dbt build` with its data tests, checkpoint,
+                 swap; no GX validation);
+* no change      `scripts/refresh.py` again with nothing new (it finds nothing to do);
+* no change,     `dbt build` on the same warehouse and files, which cannot skip: the base
+  dbt build      tables read nothing, every other table model rebuilds and every test runs;
 * the floor      a bare DuckDB ASOF join of orders to the touches of their contacts over the
                  same Parquet files (identity links only, one pass, no checks): roughly the
                  least work last-touch attribution needs.
@@ -30,9 +33,11 @@ unless --keep-data.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import os
+import re
 import platform
 import resource
 import shlex
@@ -230,10 +235,10 @@ def generate(out: Path, contacts: int, days: int, seed: int, workdir: Path) -> M
     return Measurement("generate", shlex.join(command[1:]), seconds, rss, code, cpu)
 
 
-def split_last_day(source: Path, base: Path, last_day: dt.date) -> dict[str, tuple[int, int]]:
-    """Write into `base` every table of `source` without the rows that arrive on `last_day`
-    (UTC); the rows held back per table."""
-    base.mkdir(parents=True, exist_ok=True)
+def split_last_day(source: Path, landing: Path, last_day_dir: Path, last_day: dt.date) -> dict[str, tuple[int, int]]:
+    """Lay `source` out as landing folders: `landing/<table>/part-0000.parquet` with every row
+    except those arriving on `last_day` (UTC), and `last_day_dir/<table>/part-0001.parquet` with
+    those (only for tables that have some); the rows held back per table."""
     start = dt.datetime.combine(last_day, dt.time())
     stop = start + dt.timedelta(days=1)
     held: dict[str, tuple[int, int]] = {}
@@ -242,17 +247,32 @@ def split_last_day(source: Path, base: Path, last_day: dt.date) -> dict[str, tup
         for table in RAW_TABLES:
             source_file = source / f"{table}.parquet"
             column = ARRIVAL_COLUMN.get(table)
-            keep = "true" if column is None else (
-                f"not coalesce(cast({column} as timestamp) >= '{start}' and cast({column} as timestamp) < '{stop}', false)"
+            arrives_last_day = "false" if column is None else (
+                f"coalesce(cast({column} as timestamp) >= '{start}' and cast({column} as timestamp) < '{stop}', false)"
             )
+            (landing / table).mkdir(parents=True, exist_ok=True)
             connection.execute(
-                f"copy (select * from read_parquet('{source_file}') where {keep}) "
-                f"to '{base / f'{table}.parquet'}' (format parquet)"
+                f"copy (select * from read_parquet('{source_file}') where not {arrives_last_day}) "
+                f"to '{landing / table / 'part-0000.parquet'}' (format parquet)"
             )
             total = connection.execute(f"select count(*) from read_parquet('{source_file}')").fetchone()[0]
-            kept = connection.execute(f"select count(*) from read_parquet('{base / f'{table}.parquet'}')").fetchone()[0]
-            held[table] = (total, total - kept)
+            late = connection.execute(f"select count(*) from read_parquet('{source_file}') where {arrives_last_day}").fetchone()[0]
+            if late:
+                (last_day_dir / table).mkdir(parents=True, exist_ok=True)
+                connection.execute(
+                    f"copy (select * from read_parquet('{source_file}') where {arrives_last_day}) "
+                    f"to '{last_day_dir / table / 'part-0001.parquet'}' (format parquet)"
+                )
+            held[table] = (total, late)
     return held
+
+
+def land(last_day_dir: Path, landing: Path) -> int:
+    """The last day's files arrive: copied into the landing folders; how many."""
+    files = sorted(last_day_dir.glob("*/*.parquet"))
+    for path in files:
+        shutil.copyfile(path, landing / path.parent.name / path.name)
+    return len(files)
 
 
 FLOOR_SQL = """
@@ -385,11 +405,49 @@ def files_vars(raw: Path) -> list[str]:
     return ["--exclude-resource-type", "unit_test", "seed", "--vars", json.dumps({"raw_path": str(raw)})]
 
 
+def refresh_step(name: str, raw: Path, workdir: Path, db_path: Path, extra: list[str] | None = None) -> Measurement:
+    """`scripts/refresh.py` (the scheduler's command: changes check, copy, incremental
+    `dbt build` with its data tests, checkpoint, swap), without the GX validation."""
+    state = db_path.with_name(db_path.name + ".refresh")
+    run_results = state / "target" / "run_results.json"
+    run_results.unlink(missing_ok=True)
+    command = [
+        sys.executable, str(ROOT / "scripts" / "refresh.py"), "--db", str(db_path), "--raw-path", str(raw),
+        "--skip-validate", "--quiet", *(extra or []),
+    ]
+    code, seconds, rss, cpu = run_measured(command, dbt_env(workdir, db_path), workdir / "logs" / f"{name}.out")
+    summary = run_results_summary(state / "target") if run_results.exists() else {}
+    if run_results.exists():
+        shutil.copy(run_results, workdir / "logs" / f"{name}.run_results.json")
+    measurement = Measurement(
+        name, "scripts/refresh.py --raw-path ... --skip-validate" + (" " + " ".join(extra) if extra else ""),
+        seconds, rss, code, cpu,
+        model_seconds=summary.get("model_seconds"), test_seconds=summary.get("test_seconds"),
+        fct_seconds=summary.get("fct_seconds"), nodes=summary.get("nodes"), slowest=summary.get("slowest", []),
+    )
+    with contextlib.suppress(OSError, ValueError):
+        last = json.loads((state / "last_refresh.json").read_text())
+        measurement.detail["steps"] = {step["step"]: step["seconds"] for step in last.get("steps", [])}
+    log_text = (workdir / "logs" / f"{name}.out").read_text(errors="replace")
+    measurement.detail["status"] = "current" if "done status=current" in log_text else (
+        "published" if "done status=published" in log_text else "failed")
+    modes = re.findall(r"(base_raw__\w+) reads: (\w+)", (state / "logs" / "dbt_build.out").read_text(errors="replace")) \
+        if (state / "logs" / "dbt_build.out").exists() and measurement.detail["status"] != "current" else []
+    if modes:
+        counts: dict[str, int] = {}
+        for _, mode in modes:
+            counts[mode] = counts.get(mode, 0) + 1
+        measurement.detail["base_table_modes"] = counts
+    if summary.get("failed"):
+        measurement.detail["failed"] = summary["failed"]
+    return measurement
+
+
 def bench_scale(contacts: int, args: argparse.Namespace, root: Path, record, progress_step) -> None:
     """Measure one scale; `record(measurement)` stores each figure as it comes."""
     workdir = root / f"c{contacts}"
     workdir.mkdir(parents=True, exist_ok=True)
-    raw_all, raw_base = workdir / "raw_all", workdir / "raw_base"
+    raw_all, landing, last_day = workdir / "raw_all", workdir / "landing", workdir / "last_day"
     full_db, inc_db = workdir / "full" / "warehouse.duckdb", workdir / "incremental" / "warehouse.duckdb"
     full_db.parent.mkdir(parents=True, exist_ok=True)
     inc_db.parent.mkdir(parents=True, exist_ok=True)
@@ -397,7 +455,7 @@ def bench_scale(contacts: int, args: argparse.Namespace, root: Path, record, pro
     progress_step(f"{contacts:,}: generating data")
     record(generate(raw_all, contacts, args.days, args.seed, workdir))
     end = dt.date.fromisoformat(args.end_date)
-    held = split_last_day(raw_all, raw_base, end)
+    held = split_last_day(raw_all, landing, last_day, end)
     record(Measurement("split", f"rows arriving on {end} held back", 0.0, 0.0, 0, detail={"held_back": held}))
 
     progress_step(f"{contacts:,}: floor (bare ASOF join)")
@@ -417,24 +475,20 @@ def bench_scale(contacts: int, args: argparse.Namespace, root: Path, record, pro
     raw_vars = ["--vars", json.dumps({"raw_path": str(raw_all)})]
     record(dbt_step("fct_alone", ["run", "--select", "fct_order_attribution", "--full-refresh", *raw_vars], workdir, full_db))
 
-    progress_step(f"{contacts:,}: full build without the last day")
-    record(dbt_step("base_build", ["build", "--full-refresh", *files_vars(raw_base)], workdir, inc_db))
+    progress_step(f"{contacts:,}: full build without the last day (refresh.py --full-refresh)")
+    record(refresh_step("base_build", landing, workdir, inc_db, ["--full-refresh"]))
 
-    progress_step(f"{contacts:,}: one-day incremental")
-    record(dbt_step("one_day_incremental", ["build", *files_vars(raw_all)], workdir, inc_db))
+    progress_step(f"{contacts:,}: the last day lands; one-day refresh")
+    landed = land(last_day, landing)
+    one_day = refresh_step("one_day_incremental", landing, workdir, inc_db)
+    one_day.detail["files_landed"] = landed
+    record(one_day)
 
     progress_step(f"{contacts:,}: no-change refresh")
-    record(dbt_step("no_change", ["build", *files_vars(raw_all)], workdir, inc_db))
+    record(refresh_step("no_change", landing, workdir, inc_db))
 
-    if not args.skip_refresh_script:
-        progress_step(f"{contacts:,}: no-change through refresh.py")
-        command = [
-            sys.executable, str(ROOT / "scripts" / "refresh.py"), "--db", str(inc_db), "--raw-path", str(raw_all),
-            "--skip-validate", "--quiet",
-        ]
-        env = dbt_env(workdir, inc_db)
-        code, seconds, rss, cpu = run_measured(command, env, workdir / "logs" / "refresh_no_change.out")
-        record(Measurement("refresh_no_change", "scripts/refresh.py --raw-path ... --skip-validate", seconds, rss, code, cpu))
+    progress_step(f"{contacts:,}: no-change dbt build (no skip)")
+    record(dbt_step("no_change_dbt", ["build", *files_vars(landing)], workdir, inc_db))
 
     if not args.keep_data:
         shutil.rmtree(workdir, ignore_errors=True)
@@ -571,6 +625,21 @@ def render(results: dict[str, Any]) -> str:
     def parts(s: str, name: str) -> str:
         return f"{fmt_s(get(s, name, 'model_seconds'))} / {fmt_s(get(s, name, 'test_seconds'))}"
 
+    def steps(s: str, name: str) -> str:
+        found = (get(s, name, "detail") or {}).get("steps") or {}
+        if not found:
+            return "–"
+        return " / ".join(fmt_s(found.get(step)) for step in ("copy", "build")) + " / " + fmt_s(
+            (found.get("checkpoint") or 0) + (found.get("publish") or 0)
+        )
+
+    def modes(s: str, name: str) -> str:
+        found = (get(s, name, "detail") or {}).get("base_table_modes") or {}
+        return ", ".join(f"{mode} {count}" for mode, count in sorted(found.items())) or "–"
+
+    def slow(s: str, name: str) -> str:
+        return ", ".join(f"{model} {seconds:g} s" for model, seconds in (get(s, name, "slowest") or [])[:3]) or "–"
+
     row("generator", [cell(s, "generate") for s in scales])
     row("**floor**: bare ASOF join (query only)", [cell(s, "floor") for s in scales])
     row("**full build** (`dbt build --full-refresh`)", [cell(s, "full_build") for s in scales])
@@ -583,12 +652,15 @@ def render(results: dict[str, Any]) -> str:
     row("**fct_order_attribution alone**: node time", [fmt_s(get(s, "fct_alone", "fct_seconds")) for s in scales])
     row("– the whole `dbt run --select fct_order_attribution`", [cell(s, "fct_alone") for s in scales])
     row("warehouse file", [fmt_mb((get(s, "full_build", "detail") or {}).get("db_bytes", 0) / 2**20) for s in scales])
-    row("full build without the last day (setup)", [cell(s, "base_build") for s in scales])
-    row("**one-day incremental** (`dbt build`)", [cell(s, "one_day_incremental") for s in scales])
-    row("– models / data tests", [parts(s, "one_day_incremental") for s in scales])
-    row("**no change** (`dbt build`)", [cell(s, "no_change") for s in scales])
-    row("– models / data tests", [parts(s, "no_change") for s in scales])
-    row("no change through `refresh.py` (copy, build, checkpoint, swap)", [cell(s, "refresh_no_change") for s in scales])
+    row("setup: `refresh.py --full-refresh` without the last day", [cell(s, "base_build") for s in scales])
+    row("**one-day refresh** (`refresh.py`: copy, incremental `dbt build`, checkpoint, swap)", [cell(s, "one_day_incremental") for s in scales])
+    row("– its steps: copy / `dbt build` / checkpoint and swap", [steps(s, "one_day_incremental") for s in scales])
+    row("– models / data tests (node times)", [parts(s, "one_day_incremental") for s in scales])
+    row("– staging base tables by mode (incremental_raw_scope)", [modes(s, "one_day_incremental") for s in scales])
+    row("– slowest models", [slow(s, "one_day_incremental") for s in scales])
+    row("**no change** (`refresh.py`: nothing new, nothing to do)", [cell(s, "no_change") for s in scales])
+    row("no change, `dbt build` (no skip: base tables read nothing, the rest rebuilds)", [cell(s, "no_change_dbt") for s in scales])
+    row("– models / data tests (node times)", [parts(s, "no_change_dbt") for s in scales])
     lines += [
         "",
         "Each cell: wall time · CPU time (user + system, all threads) · peak RSS of the process (dbt with DuckDB",
@@ -626,8 +698,9 @@ def render(results: dict[str, Any]) -> str:
         peak = max((m.get("peak_rss_mb") or 0) for m in by_scale[s].values() if m["name"] not in ("generate", "split"))
         mem_cells.append(f"{fmt_mb(peak)} {verdict(peak < 8192)}")
     lines.append("| peak memory of any dbt run | < 8 GB | " + " | ".join(mem_cells) + " |")
-    target_row("one-day incremental / full build", "< 10 %", "one_day_incremental", "full_build", 0.10, pct)
-    target_row("no change / full build", "< 5 %", "no_change", "full_build", 0.05, pct)
+    target_row("one-day refresh / full build", "< 10 %", "one_day_incremental", "full_build", 0.10, pct)
+    target_row("no-change refresh / full build", "< 5 %", "no_change", "full_build", 0.05, pct)
+    target_row("no change, `dbt build` without the skip / full build", "", "no_change_dbt", "full_build", None, pct)
     if len(scales) >= 2:
         small, large = scales[0], scales[-1]
         factor = int(large) / int(small)
@@ -637,8 +710,9 @@ def render(results: dict[str, Any]) -> str:
             ("floor", "floor"),
             ("full_build", "full build"),
             ("fct_alone", "fct_order_attribution alone (whole run)"),
-            ("one_day_incremental", "one-day incremental"),
-            ("no_change", "no change"),
+            ("one_day_incremental", "one-day refresh"),
+            ("no_change", "no-change refresh"),
+            ("no_change_dbt", "no change, `dbt build`"),
         ]:
             lines.append(
                 f"| {label} | {ratio(get(large, name), get(small, name))} | "
@@ -650,7 +724,7 @@ def render(results: dict[str, Any]) -> str:
         lines += ["", f"Linear growth is {factor:g}×; less means fixed costs (parsing, ~600 nodes) still weigh at the small scale."]
     lines += ["", "## Reading the figures", ""]
     for s in scales:
-        full, inc, none = by_scale[s].get("full_build"), by_scale[s].get("one_day_incremental"), by_scale[s].get("no_change")
+        full, inc, none = by_scale[s].get("full_build"), by_scale[s].get("one_day_incremental"), by_scale[s].get("no_change_dbt")
         if not full:
             continue
         notes = []
@@ -659,7 +733,7 @@ def render(results: dict[str, Any]) -> str:
             notes.append(f"data tests are {share:.0%} of the full build's node time")
         if none and none.get("test_seconds") is not None and none.get("model_seconds"):
             share = none["test_seconds"] / (none["model_seconds"] + none["test_seconds"])
-            notes.append(f"{share:.0%} of the no-change build's (each refresh re-tests whole tables)")
+            notes.append(f"{share:.0%} of the no-change `dbt build`'s (a build re-tests whole tables)")
         detail = full.get("detail") or {}
         if detail.get("fct_upstream_seconds") and get(s, "floor"):
             notes.append(
@@ -696,9 +770,12 @@ def render(results: dict[str, Any]) -> str:
         f"- Data: `scripts/generate_data.py --contacts N --days {results['days']} --seed {results['seed']} --format parquet`,"
         " read by dbt with `--vars '{raw_path: ...}' --exclude-resource-type unit_test seed`.",
         "- The generator is not prefix-stable (`--days 91` moves the whole period), so the one-day refresh splits the",
-        "  generated files by arrival time instead: the first load holds every row except those *arriving* on the",
-        "  last day (events by `occurred_at`, orders by `updated_at`, refunds, postbacks and imports by their",
-        "  arrival columns, contacts and links by creation; dimensions whole); the refresh then reads all files.",
+        "  generated files by arrival time instead: landing folders `<table>/part-0000.parquet` hold every row except",
+        "  those *arriving* on the last day (events by `occurred_at`, orders by `updated_at`, refunds, postbacks and",
+        "  imports by their arrival columns, contacts and links by creation; dimensions whole), and the refresh runs",
+        "  after `<table>/part-0001.parquet` with the last day's rows lands next to them, the way exports arrive.",
+        "- Refreshes run `scripts/refresh.py --skip-validate` (GX validation is timed in the tests, not here); the",
+        "  step times come from its `last_refresh.json`, the base-table modes from the `reads:` lines dbt logged.",
         "- Wall time of each command, parsing included; model and test times are the sums of",
         "  `execution_time` in `run_results.json` (with 4 dbt threads they overlap, so they can exceed wall time).",
         "- Peak memory: the kernel's max RSS of the dbt process (`os.wait4` in a minimal parent, so the benchmark's",
@@ -729,7 +806,6 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--results", type=Path, help="JSON of the figures (default: <out-doc without .md>.json)")
     parser.add_argument("--tmp-dir", type=Path, help="where data and warehouses go (default: a new directory in the system temp)")
     parser.add_argument("--keep-data", action="store_true", help="keep generated data and warehouses")
-    parser.add_argument("--skip-refresh-script", action="store_true", help="do not time the no-change run through refresh.py")
     parser.add_argument("--render-only", action="store_true", help="rewrite --out-doc from --results without measuring")
     parser.add_argument("--append", action="store_true", help="keep the scales already in --results (measure only the new ones)")
     parser.add_argument("--note", action="append", default=[], help="a note for the document (repeatable)")
@@ -769,7 +845,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.note:
         results["notes"] = list(dict.fromkeys(results.get("notes", []) + args.note))
     root = Path(tempfile.mkdtemp(prefix="msgwh_bench_", dir=args.tmp_dir))
-    steps_per_scale = 8 if not args.skip_refresh_script else 7
+    steps_per_scale = 8
     failed = False
     try:
         with Progress(

@@ -20,8 +20,9 @@
       (`delta_allowed`): read every file, but only the rows of the keys in scope
       (keys in new files, stored keys whose parents changed or whose future
       rejection expired), and compare only those keys' stored versions.
-      A table whose rows are grouped by something other than its key (duplicates
-      of a conversion, say) runs `full` instead.
+    A table that de-duplicates by something other than its key (`delta_allowed` false:
+    a postback duplicates another of the same conversion, say) has only `skip` and
+    `full`: a new row may change a stored row of another key.
 
     `key_expressions`: see typed_row_key. `parents`: what the model's checks look up, each
       {'model': 'base_raw__contacts', 'columns': [('contact_id', 'contact_id'), ...]}
@@ -129,13 +130,14 @@
         {{ return({'mode': 'skip', 'source': '(select * from ' ~ full_source ~ ' as raw_rows where false)',
                    'reason': 'no new file, no parent change'}) }}
     {%- endif -%}
+    {%- if not delta_allowed -%}
+        {#- a new row may duplicate a stored row of another key: compare everything -#}
+        {%- do full.update({'reason': 'new data; the table de-duplicates by more than its key'}) -%}
+        {{ return(full) }}
+    {%- endif -%}
     {%- if affected_stored == 0 and new_keys_stored == 0 -%}
         {{ return({'mode': 'new_files', 'source': raw_file_reader(table_name, new_files),
                    'reason': new_files | length ~ ' new file(s), all new keys'}) }}
-    {%- endif -%}
-    {%- if not delta_allowed -%}
-        {%- do full.update({'reason': 'stored rows affected; the table groups rows by more than its key'}) -%}
-        {{ return(full) }}
     {%- endif -%}
     {%- set scope_keys = "(" ~ stored_in_scope
         ~ ((" union select _row_key from (" ~ new_keys ~ ") as new_keys") if new_files else "") ~ ")" -%}

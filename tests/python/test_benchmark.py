@@ -37,19 +37,24 @@ def raw(tmp_path_factory) -> Path:
     return out
 
 
-def test_split_holds_back_exactly_the_rows_arriving_on_the_last_day(raw, tmp_path):
-    held = benchmark.split_last_day(raw, tmp_path, benchmark.dt.date(2026, 10, 31))
+def test_split_lands_all_but_the_last_day_then_the_last_day_as_new_files(raw, tmp_path):
+    landing, last_day = tmp_path / "landing", tmp_path / "last_day"
+    held = benchmark.split_last_day(raw, landing, last_day, benchmark.dt.date(2026, 10, 31))
     assert held["message_events"][1] > 0 and held["workspaces"][1] == 0
+    assert not (last_day / "workspaces").exists()
     for table, (total, held_back) in held.items():
-        kept = duckdb.sql(f"select count(*) from '{tmp_path / table}.parquet'").fetchone()[0]
+        kept = duckdb.sql(f"select count(*) from '{landing / table}/part-0000.parquet'").fetchone()[0]
         assert kept + held_back == total
         column = benchmark.ARRIVAL_COLUMN.get(table)
         if column:
             on_last_day = duckdb.sql(
-                f"select count(*) from '{tmp_path / table}.parquet' "
+                f"select count(*) from '{landing / table}/part-0000.parquet' "
                 f"where cast({column} as date) = date '2026-10-31'"
             ).fetchone()[0]
             assert on_last_day == 0, table
+    assert benchmark.land(last_day, landing) == sum(1 for _, late in held.values() if late)
+    for table, (total, _) in held.items():
+        assert duckdb.sql(f"select count(*) from '{landing / table}/*.parquet'").fetchone()[0] == total
 
 
 def test_floor_query_attributes_some_orders(raw, capsys):
@@ -81,8 +86,11 @@ def test_document_shows_ratios_targets_and_machine():
             measurement("floor", 2.0 * factor),
             measurement("full_build", 100.0 * factor, detail={"models": 80, "incremental_models": 20, "db_bytes": 2**30}),
             measurement("fct_alone", 10.0 * factor, fct_seconds=3.0 * factor),
-            measurement("one_day_incremental", 8.0 * factor),
+            measurement("one_day_incremental", 8.0 * factor,
+                        detail={"steps": {"copy": 1.0, "build": 6.0, "checkpoint": 0.5, "publish": 0.1},
+                                "base_table_modes": {"delta": 3, "skip": 19}}),
             measurement("no_change", 6.0 * factor),
+            measurement("no_change_dbt", 50.0 * factor),
         ]
 
     results = {
@@ -97,3 +105,5 @@ def test_document_shows_ratios_targets_and_machine():
     assert "1.5× met" in text  # fct node time / floor
     assert "8.0 % (– CPU) met" in text and "6.0 % (– CPU) **not met**" in text
     assert "Linearity: 10,000 vs 1,000 contacts (10× the contacts)" in text
+    assert "1.0 s / 6.0 s / 0.6 s" in text and "delta 3, skip 19" in text
+    assert "| no change, `dbt build` without the skip / full build |  | 50.0 % (– CPU) |" in text

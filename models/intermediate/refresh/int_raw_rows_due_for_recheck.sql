@@ -12,8 +12,8 @@
 select
     '{{ table_name }}' as table_name,
     count(*) as rows_due
-from {{ relation }} as stored
-where {{ expired_future_rejection(table_name, 'stored', stored_columns) or 'false' }}
+from {{ relation }} as base_rows
+where {{ expired_future_rejection(table_name, 'base_rows', stored_columns) or 'false' }}
 {% if not loop.last %}
 union all
 {% endif %}

@@ -4,10 +4,6 @@ contacts as (
     select * from {{ ref('stg_raw__contacts') }}
 ),
 
-workspaces as (
-    select * from {{ ref('stg_raw__workspaces') }}
-),
-
 customer_stitches as (
     select * from {{ ref('int_contacts_stitched_to_customers') }}
 ),
@@ -22,6 +18,11 @@ message_funnel as (
 
 order_attribution as (
     select * from {{ ref('fct_order_attribution') }}
+),
+
+-- the one definition of a contact's local signup date and month
+signups as (
+    select * from {{ ref('int_contacts_dated_to_signup_cohorts') }}
 ),
 
 customers_per_contact as (
@@ -96,18 +97,17 @@ contacts_with_totals as (
         cast(coalesce(orders_per_contact.net_revenue, 0) as decimal(18, 2)) as net_revenue,
         -- SPEC §3: stitched = joined to a shop customer (as stitching_summary counts)
         customers_per_contact.contact_id is not null as is_stitched,
-        {{ to_local_date('contacts.created_at', 'workspaces.timezone') }} as signup_date,
-        cast(
-            {{ dbt.date_trunc('month', to_local_date('contacts.created_at', 'workspaces.timezone')) }}
-            as date
-        ) as signup_month,
+        signups.signup_date,
+        signups.cohort_month as signup_month,
         contacts.created_at,
         messages_per_contact.first_sent_at,
         messages_per_contact.last_sent_at,
         orders_per_contact.first_attributed_order_at
     from contacts
-    inner join workspaces
-        on contacts.workspace_id = workspaces.workspace_id
+    inner join signups
+        on
+            contacts.workspace_id = signups.workspace_id
+            and contacts.contact_id = signups.contact_id
     left join customers_per_contact
         on
             contacts.workspace_id = customers_per_contact.workspace_id
