@@ -40,3 +40,36 @@
     from {{ ref('base_raw__message_events') }}
     where _loaded_at > {{ watermark }} and message_id is not null
 {%- endmacro %}
+
+
+{#- `exists (...)`: the row of `relation` has its key in `affected_cte`. -#}
+{% macro in_affected_keys(affected_cte, relation, key_columns) -%}
+    exists (
+        select 1
+        from {{ affected_cte }}
+        where
+        {%- for key in key_columns %}
+            {% if not loop.first %}and {% endif %}{{ affected_cte }}.{{ key }} = {{ relation }}.{{ key }}
+        {%- endfor %}
+    )
+{%- endmacro %}
+
+
+{#- The closing select of a model incremental by key: on an incremental run the
+    recomputed rows of `final_cte` plus a tombstone for each affected key no longer
+    produced (incremental_tombstones), after a `,`; otherwise `final_cte`. -#}
+{% macro select_with_tombstones(final_cte, affected_cte, key_columns) -%}
+    {%- if is_incremental() -%},
+
+tombstones as (
+    {{ incremental_tombstones(affected_cte, final_cte, key_columns) }}
+)
+
+select * from {{ final_cte }}
+union all
+select * from tombstones
+    {%- else %}
+
+select * from {{ final_cte }}
+    {%- endif %}
+{%- endmacro %}

@@ -19,26 +19,14 @@ affected_messages as (
 messages as (
     select * from {{ ref('stg_raw__messages') }}
     {%- if is_incremental() %}
-    where exists (
-        select 1
-        from affected_messages
-        where
-            affected_messages.workspace_id = stg_raw__messages.workspace_id
-            and affected_messages.message_id = stg_raw__messages.message_id
-    )
+    where {{ in_affected_keys('affected_messages', 'stg_raw__messages', ['workspace_id', 'message_id']) }}
     {%- endif %}
 ),
 
 message_events as (
     select * from {{ ref('stg_raw__message_events') }}
     {%- if is_incremental() %}
-    where exists (
-        select 1
-        from affected_messages
-        where
-            affected_messages.workspace_id = stg_raw__message_events.workspace_id
-            and affected_messages.message_id = stg_raw__message_events.message_id
-    )
+    where {{ in_affected_keys('affected_messages', 'stg_raw__message_events', ['workspace_id', 'message_id']) }}
     {%- endif %}
 ),
 
@@ -84,17 +72,5 @@ events_per_message as (
         workspace_id,
         message_id
 )
-{%- if is_incremental() %},
-
 -- a message whose events are all gone (rejected, moved): a tombstone (click_count null)
-tombstones as (
-    {{ incremental_tombstones('affected_messages', 'events_per_message', ['workspace_id', 'message_id']) }}
-)
-
-select * from events_per_message
-union all
-select * from tombstones
-{%- else %}
-
-select * from events_per_message
-{%- endif %}
+{{ select_with_tombstones('events_per_message', 'affected_messages', ['workspace_id', 'message_id']) }}

@@ -17,13 +17,7 @@ orders as (
     select * from {{ ref('stg_raw__shop_orders') }}
     {%- if is_incremental() %}
     -- incremental run: only the orders new data can change (docs/DECISIONS.md)
-    where exists (
-        select 1
-        from affected_orders
-        where
-            affected_orders.workspace_id = stg_raw__shop_orders.workspace_id
-            and affected_orders.order_id = stg_raw__shop_orders.order_id
-    )
+    where {{ in_affected_keys('affected_orders', 'stg_raw__shop_orders', ['workspace_id', 'order_id']) }}
     {%- endif %}
 ),
 
@@ -254,19 +248,7 @@ final as (
         touch_at
     from credited
 )
-{%- if is_incremental() %},
-
 -- an affected order that is no longer usable (rejected, superseded away): a tombstone
 -- (created_at null) replaces its old row and the post-hook deletes it in the same
 -- transaction
-tombstones as (
-    {{ incremental_tombstones('affected_orders', 'final', ['workspace_id', 'order_id']) }}
-)
-
-select * from final
-union all
-select * from tombstones
-{%- else %}
-
-select * from final
-{%- endif %}
+{{ select_with_tombstones('final', 'affected_orders', ['workspace_id', 'order_id']) }}

@@ -84,13 +84,7 @@ affected_messages as (
 messages as (
     select * from {{ ref('stg_raw__messages') }}
     {%- if is_incremental() %}
-    where exists (
-        select 1
-        from affected_messages
-        where
-            affected_messages.workspace_id = stg_raw__messages.workspace_id
-            and affected_messages.message_id = stg_raw__messages.message_id
-    )
+    where {{ in_affected_keys('affected_messages', 'stg_raw__messages', ['workspace_id', 'message_id']) }}
     {%- endif %}
 ),
 
@@ -155,17 +149,5 @@ funnel as (
             messages.workspace_id = last_touch_revenue.workspace_id
             and messages.message_id = last_touch_revenue.message_id
 )
-{%- if is_incremental() %},
-
 -- a message no longer usable (rejected, superseded): a tombstone (sent_at null)
-tombstones as (
-    {{ incremental_tombstones('affected_messages', 'funnel', ['workspace_id', 'message_id']) }}
-)
-
-select * from funnel
-union all
-select * from tombstones
-{%- else %}
-
-select * from funnel
-{%- endif %}
+{{ select_with_tombstones('funnel', 'affected_messages', ['workspace_id', 'message_id']) }}
