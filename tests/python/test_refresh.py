@@ -333,3 +333,51 @@ def test_failing_nodes_come_from_run_results(tmp_path):
         "model.msgwh.broken (error): Binder Error: column y",
     ]
     assert refresh_lib.failing_nodes(tmp_path / "missing.json") == []
+
+
+@pytest.mark.dbt
+def test_refresh_with_nothing_new_does_nothing_and_builds_when_a_file_lands(raw_small, tmp_path):
+    """Landing folders: a refresh with no new file, code or argument leaves the published file
+    untouched without building; a new file makes the next refresh build and publish it."""
+    import duckdb
+
+    from msgwh.contract import ARRIVAL_COLUMN, RAW_TABLES
+
+    landing, later = tmp_path / "landing", tmp_path / "later"
+    cutoff = "timestamp '2026-10-29'"
+    with duckdb.connect() as connection:
+        for table in RAW_TABLES:
+            column = ARRIVAL_COLUMN.get(table)
+            late = "false" if column is None else f"coalesce(cast({column} as timestamp) >= {cutoff}, false)"
+            for folder, condition in ((landing, f"not ({late})"), (later, late)):
+                (folder / table).mkdir(parents=True)
+                connection.execute(
+                    f"copy (select * from read_parquet('{raw_small / (table + '.parquet')}') where {condition}) "
+                    f"to '{folder / table / (folder.name + '.parquet')}' (format parquet)"
+                )
+    db = tmp_path / "warehouse.duckdb"
+    args = ("--raw-path", str(landing), "--skip-validate")
+
+    first = run_refresh(db, *args)
+    assert first.returncode == 0 and "done status=published" in first.stderr, explain(first)
+    orders_before = query(db, "select count(*) from marts.fct_order_attribution")[0][0]
+
+    before = signature(db)
+    idle = run_refresh(db, *args)
+    assert idle.returncode == 0, explain(idle)
+    assert "step=changes status=ok" in idle.stderr and "no new raw data" in idle.stderr
+    assert "done status=current" in idle.stderr and "step=build" not in idle.stderr
+    assert signature(db) == before
+
+    shutil.copy(later / "shop_orders" / "later.parquet", landing / "shop_orders" / "later.parquet")
+    shutil.copy(later / "message_events" / "later.parquet", landing / "message_events" / "later.parquet")
+    landed = run_refresh(db, *args)
+    assert landed.returncode == 0 and "done status=published" in landed.stderr, explain(landed)
+    assert "step=build status=ok" in landed.stderr
+    assert query(db, "select count(*) from marts.fct_order_attribution")[0][0] > orders_before
+    build_log = (refresh_lib.RefreshPaths(db).logs / "dbt_build.out").read_text()
+    assert "base_raw__workspaces reads: skip" in build_log
+    assert "base_raw__shop_orders reads: full" not in build_log
+
+    again = run_refresh(db, *args)
+    assert again.returncode == 0 and "done status=current" in again.stderr, explain(again)
