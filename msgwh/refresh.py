@@ -639,7 +639,6 @@ def write_summary(paths: RefreshPaths, published: Path, code: int, step: str, re
         )
 
 
-
 class NothingToDo(Exception):
     """No new raw file, no code or argument change since the published build: skip."""
 

@@ -94,35 +94,61 @@
                 and base_customers.phone_e164 = changed_contact_versions.phone_e164
     ),
 
-    -- SPEC §4: new, late or changed touches: every version of their messages' contacts
-    changed_message_keys as (
+    -- SPEC §4: a touch counts only for orders at or after it, so a new, late or changed
+    -- touch reaches its contact's orders from the touch's time on: every changed event
+    -- version from its own time; a changed message from the earliest of its events (a
+    -- message without events touches nothing)
+    changed_touch_times as (
         select
             workspace_id,
-            message_id
+            message_id,
+            occurred_at as touched_from
         from {{ ref('base_raw__message_events') }}
         where _loaded_at > {{ watermark }}
         union all
         select
-            workspace_id,
-            message_id
-        from {{ ref('base_raw__messages') }}
-        where _loaded_at > {{ watermark }}
+            base_events.workspace_id,
+            base_events.message_id,
+            base_events.occurred_at as touched_from
+        from {{ ref('base_raw__message_events') }} as base_events
+        inner join (
+            select distinct
+                workspace_id,
+                message_id
+            from {{ ref('base_raw__messages') }}
+            where _loaded_at > {{ watermark }}
+        ) as changed_messages
+            on
+                base_events.workspace_id = changed_messages.workspace_id
+                and base_events.message_id = changed_messages.message_id
     ),
 
+    changed_touch_starts as (
+        select
+            workspace_id,
+            message_id,
+            -- an event without a time (rejected) counts from the beginning
+            min(coalesce(touched_from, cast('1900-01-01' as {{ dbt.type_timestamp() }}))) as touched_from
+        from changed_touch_times
+        group by
+            workspace_id,
+            message_id
+    ),
+
+    -- every version of the message: every contact it ever named
     touched_contacts as (
         select
             base_messages.workspace_id,
-            base_messages.contact_id
+            base_messages.contact_id,
+            min(changed_touch_starts.touched_from) as touched_from
         from {{ ref('base_raw__messages') }} as base_messages
-        inner join (select distinct * from changed_message_keys) as changed_messages
+        inner join changed_touch_starts
             on
-                base_messages.workspace_id = changed_messages.workspace_id
-                and base_messages.message_id = changed_messages.message_id
-        union all
-        select
-            workspace_id,
-            contact_id
-        from new_contact_keys
+                base_messages.workspace_id = changed_touch_starts.workspace_id
+                and base_messages.message_id = changed_touch_starts.message_id
+        group by
+            base_messages.workspace_id,
+            base_messages.contact_id
     ),
 
     -- small settings-like tables: a change recomputes the whole workspace
@@ -206,6 +232,17 @@
             on
                 order_contacts.workspace_id = touched_contacts.workspace_id
                 and order_contacts.contact_id = touched_contacts.contact_id
+        where order_contacts.created_at >= touched_contacts.touched_from
+        union all
+        -- a changed contact: every order now stitched to it, whatever its age
+        select
+            order_contacts.workspace_id,
+            order_contacts.order_id
+        from {{ ref('int_orders_stitched_to_contacts') }} as order_contacts
+        inner join new_contact_keys
+            on
+                order_contacts.workspace_id = new_contact_keys.workspace_id
+                and order_contacts.contact_id = new_contact_keys.contact_id
         union all
         select
             current_orders.workspace_id,

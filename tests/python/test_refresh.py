@@ -381,3 +381,27 @@ def test_refresh_with_nothing_new_does_nothing_and_builds_when_a_file_lands(raw_
 
     again = run_refresh(db, *args)
     assert again.returncode == 0 and "done status=current" in again.stderr, explain(again)
+
+
+def test_a_changed_project_file_or_forced_build_means_build(tmp_path):
+    """The skip needs the same project: editing a model changes the fingerprint; --always-build,
+    --full-refresh, no --raw-path or no published state all build."""
+    project = tmp_path / "project"
+    (project / "models").mkdir(parents=True)
+    (project / "models" / "a.sql").write_text("select 1 as x\n")
+    (project / "dbt_project.yml").write_text("name: p\n")
+    before = refresh_lib.project_fingerprint(project)
+    assert refresh_lib.project_fingerprint(project) == before
+    (project / "models" / "a.sql").write_text("select 2 as x\n")
+    assert refresh_lib.project_fingerprint(project) != before
+
+    db = tmp_path / "warehouse.duckdb"
+    paths = refresh_lib.RefreshPaths(db)
+    raw = tmp_path / "raw"
+    for options in (
+        refresh_lib.RefreshOptions(published=db, raw_path=raw, always_build=True),
+        refresh_lib.RefreshOptions(published=db, raw_path=raw, full_refresh=True),
+        refresh_lib.RefreshOptions(published=db, raw_path=None),
+        refresh_lib.RefreshOptions(published=db, raw_path=raw),  # nothing published yet
+    ):
+        assert refresh_lib.unchanged_since_publish(options, paths) is None
