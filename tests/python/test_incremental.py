@@ -24,6 +24,7 @@ every mart as it was, load no row version into the staging base tables and, in t
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import subprocess
 import sys
@@ -218,3 +219,42 @@ def test_refresh_without_new_data_changes_nothing(incremental_runs):
         for table in base_tables
     }
     assert {table: count for table, count in new_versions.items() if count} == {}
+
+
+def test_a_late_touch_moves_the_last_touch_of_an_older_order(generated, tmp_path):
+    """SPEC §4 with a late webhook: a read event that arrives after the order, stamped one hour
+    before it and later than the order's current last touch, becomes the order's last touch
+    on the next incremental build (the affected-orders expansion reaches orders at or after a
+    touch's time, so an order created soon after a late touch must be recomputed)."""
+    source = generated["root"] / "generated"
+    raw_dir = tmp_path / "raw"
+    for path in source.glob("*.parquet"):
+        (raw_dir / path.stem).mkdir(parents=True)
+        (raw_dir / path.stem / "part-0.parquet").write_bytes(path.read_bytes())
+    run_dbt([*BUILD, *_vars(raw_dir)], tmp_path)
+    db = tmp_path / "warehouse.duckdb"
+    picked = query(
+        db,
+        "select workspace_id, order_id, message_id, created_at, touch_at from marts.fct_order_attribution "
+        "where attribution_method = 'last_touch' and touch_at < created_at - interval 3 hour "
+        "order by workspace_id, order_id limit 1",
+    )
+    assert picked, "no last-touch order to move"
+    workspace_id, order_id, message_id, created_at, _ = picked[0]
+    with duckdb.connect() as connection:
+        connection.execute(
+            f"copy (select * replace ("
+            f"'{workspace_id}' as workspace_id, 'late-webhook-1' as event_id, '{message_id}' as message_id, "
+            f"'read' as event_type, timestamp '{created_at}' - interval 1 hour as occurred_at, "
+            f"null as click_id, null as url) "
+            f"from read_parquet('{source / 'message_events.parquet'}') limit 1) "
+            f"to '{raw_dir / 'message_events' / 'part-1.parquet'}' (format parquet)"
+        )
+    output = run_dbt([*BUILD, *_vars(raw_dir)], tmp_path).stdout
+    assert "base_raw__message_events reads: new_files" in output or "base_raw__message_events reads: delta" in output
+    moved = query(
+        db,
+        f"select touch_at, message_id from marts.fct_order_attribution "
+        f"where workspace_id = '{workspace_id}' and order_id = '{order_id}'",
+    )
+    assert moved == [(created_at - dt.timedelta(hours=1), message_id)]
