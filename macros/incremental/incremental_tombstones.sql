@@ -73,3 +73,31 @@ select * from tombstones
 select * from {{ final_cte }}
     {%- endif %}
 {%- endmacro %}
+
+
+{#- A select of the keys whose row in `current_cte` differs from the model's stored row
+    (only stored rows matching `stored_filter`) in any of `compare_columns`, or exists on
+    one side only: a small input compared in full with what the model holds. -#}
+{% macro keys_differing_from_stored(current_cte, stored_filter, key_columns, compare_columns) -%}
+    select
+        {%- for key in key_columns %}
+        coalesce({{ current_cte }}.{{ key }}, stored_rows.{{ key }}) as {{ key }}{% if not loop.last %},{% endif %}
+        {%- endfor %}
+    from {{ current_cte }}
+    full outer join (
+        select
+            {%- for column in key_columns + compare_columns %}
+            {{ column }}{% if not loop.last %},{% endif %}
+            {%- endfor %}
+        from {{ this }}
+        where {{ stored_filter }}
+    ) as stored_rows
+        on
+        {%- for key in key_columns %}
+            {% if not loop.first %}and {% endif %}{{ current_cte }}.{{ key }} = stored_rows.{{ key }}
+        {%- endfor %}
+    where
+    {%- for column in compare_columns %}
+        {% if not loop.first %}or {% endif %}{{ current_cte }}.{{ column }} is distinct from stored_rows.{{ column }}
+    {%- endfor %}
+{%- endmacro %}

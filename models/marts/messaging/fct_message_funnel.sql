@@ -37,47 +37,16 @@ last_touch_revenue as (
 affected_messages as (
     {{ message_changes_since(incremental_watermark()) }}
     union
-    select
-        coalesce(message_goals.workspace_id, stored_goals.workspace_id) as workspace_id,
-        coalesce(message_goals.message_id, stored_goals.message_id) as message_id
-    from message_goals
-    full outer join (
-        select
-            workspace_id,
-            message_id,
-            goal_order_id,
-            goal_at
-        from {{ this }}
-        where has_goal
-    ) as stored_goals
-        on
-            message_goals.workspace_id = stored_goals.workspace_id
-            and message_goals.message_id = stored_goals.message_id
-    where
-        message_goals.goal_order_id is distinct from stored_goals.goal_order_id
-        or message_goals.goal_at is distinct from stored_goals.goal_at
+    {{ keys_differing_from_stored(
+        'message_goals', 'has_goal', ['workspace_id', 'message_id'], ['goal_order_id', 'goal_at']
+    ) }}
     union
-    select
-        coalesce(last_touch_revenue.workspace_id, stored_credits.workspace_id) as workspace_id,
-        coalesce(last_touch_revenue.message_id, stored_credits.message_id) as message_id
-    from last_touch_revenue
-    full outer join (
-        select
-            workspace_id,
-            message_id,
-            attributed_orders,
-            attributed_gross_revenue,
-            attributed_net_revenue
-        from {{ this }}
-        where attributed_orders > 0
-    ) as stored_credits
-        on
-            last_touch_revenue.workspace_id = stored_credits.workspace_id
-            and last_touch_revenue.message_id = stored_credits.message_id
-    where
-        last_touch_revenue.attributed_orders is distinct from stored_credits.attributed_orders
-        or last_touch_revenue.attributed_gross_revenue is distinct from stored_credits.attributed_gross_revenue
-        or last_touch_revenue.attributed_net_revenue is distinct from stored_credits.attributed_net_revenue
+    {{ keys_differing_from_stored(
+        'last_touch_revenue',
+        'attributed_orders > 0',
+        ['workspace_id', 'message_id'],
+        ['attributed_orders', 'attributed_gross_revenue', 'attributed_net_revenue']
+    ) }}
 ),
 
 {% endif -%}
