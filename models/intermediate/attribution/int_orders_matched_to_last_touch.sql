@@ -1,24 +1,7 @@
-{#- an incremental run reads these base tables: refs declared while parsing only -#}
-{%- if not execute %}
-{%- for table_name in order_attribution_change_sources() %}
--- depends_on: {{ ref('base_raw__' ~ table_name) }}
-{%- endfor %}
--- depends_on: {{ ref('stg_raw__shop_orders') }}
-{%- endif %}
-
 with
 
-{% if is_incremental() -%}
--- incremental run: only the orders whose attribution new data can change, the same
--- expansion as fct_order_attribution's (macros/incremental/, docs/DECISIONS.md)
-{{ order_attribution_affected_orders(incremental_watermark()) }},
-
-{% endif -%}
 order_contacts as (
     select * from {{ ref('int_orders_stitched_to_contacts') }}
-    {%- if is_incremental() %}
-    where {{ in_affected_keys('affected_orders', 'int_orders_stitched_to_contacts', ['workspace_id', 'order_id']) }}
-    {%- endif %}
 ),
 
 order_settings as (
@@ -27,10 +10,6 @@ order_settings as (
 
 messages as (
     select * from {{ ref('stg_raw__messages') }}
-    {%- if is_incremental() %}
-    -- only the messages (so the touches) of the affected orders' contacts
-    where {{ in_affected_keys('order_contacts', 'stg_raw__messages', ['workspace_id', 'contact_id']) }}
-    {%- endif %}
 ),
 
 message_events as (
@@ -95,6 +74,4 @@ final as (
             and latest_touches.order_id = order_settings.order_id
 )
 
--- an affected order with no touch any more (or no longer stitched): a tombstone
--- (created_at null)
-{{ select_with_tombstones('final', 'affected_orders', ['workspace_id', 'order_id']) }}
+select * from final
