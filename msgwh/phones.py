@@ -52,6 +52,12 @@ def mask_phone(e164: str | None) -> str | None:
     """
     if e164 is None:
         return None
+    quick = _mask_long_e164(e164)
+    return quick if quick is not None else _mask_parsed(e164)
+
+
+def _mask_parsed(e164: str) -> str | None:
+    """mask_phone by parsing the number with `phonenumbers` (the reference)."""
     try:
         parsed = phonenumbers.parse(e164, None)
     except phonenumbers.NumberParseException:
@@ -60,3 +66,27 @@ def mask_phone(e164: str | None) -> str | None:
     if len(national) <= 4:
         return f"+{parsed.country_code}***"
     return f"+{parsed.country_code}***{national[-4:]}"
+
+
+# Country calling codes are prefix-free, so the first 1-3 digits that are a code are it.
+_CALLING_CODES = frozenset(phonenumbers.COUNTRY_CODE_TO_REGION_CODE)
+# From this many national digits on, what parsing may strip or rewrite (national prefix,
+# carrier code, leading zeros) is at the front and leaves more than four digits, so the
+# mask is the same as the parsed one (a property test compares the two).
+_QUICK_NATIONAL_DIGITS = 10
+
+
+def _mask_long_e164(e164: str) -> str | None:
+    """mask_phone without parsing (about 20x faster) for `+<code><10 to 14 digits>`;
+    None for anything else, which mask_phone then parses."""
+    digits = e164[1:]
+    if not e164.startswith("+") or not digits.isascii() or not digits.isdigit() or digits[0] == "0" or len(digits) > 15:
+        return None
+    for size in (1, 2, 3):
+        if int(digits[:size]) in _CALLING_CODES:
+            national = digits[size:]
+            # parsing reads the national number as an integer: leading zeros go
+            if len(national.lstrip("0")) < _QUICK_NATIONAL_DIGITS:
+                return None
+            return f"+{digits[:size]}***{national[-4:]}"
+    return None

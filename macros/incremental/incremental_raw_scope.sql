@@ -101,12 +101,16 @@
         {%- if parent.predicate is defined -%}
             {%- do conditions.append("(" ~ parent.predicate | replace('__CHANGED__', changed) ~ ")") -%}
         {%- else -%}
-            {%- set matches = [] -%}
+            {#- a row-value `in`: a plain semi join (see in_affected_keys) -#}
+            {%- set child_columns = [] -%}
+            {%- set parent_columns = [] -%}
             {%- for child_column, parent_column in parent.columns -%}
-                {%- do matches.append("changed_parent." ~ parent_column ~ " = stored." ~ child_column) -%}
+                {%- do child_columns.append("stored." ~ child_column) -%}
+                {%- do parent_columns.append(parent_column) -%}
             {%- endfor -%}
             {%- do conditions.append(
-                "exists (select 1 from " ~ changed ~ " as changed_parent where " ~ matches | join(' and ') ~ ")"
+                "(" ~ child_columns | join(', ') ~ ") in (select " ~ parent_columns | join(', ')
+                ~ " from " ~ changed ~ " as changed_parent)"
             ) -%}
         {%- endif -%}
     {%- endfor -%}

@@ -25,6 +25,7 @@ every mart as it was, load no row version into the staging base tables and, in t
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import subprocess
 import sys
@@ -221,16 +222,21 @@ def test_refresh_without_new_data_changes_nothing(incremental_runs):
     assert {table: count for table, count in new_versions.items() if count} == {}
 
 
+def _landed_whole(source: Path, raw_dir: Path) -> Path:
+    """The generated tables landed as one file each: `raw_dir/<table>/part-0.parquet`."""
+    for path in source.glob("*.parquet"):
+        (raw_dir / path.stem).mkdir(parents=True)
+        (raw_dir / path.stem / "part-0.parquet").write_bytes(path.read_bytes())
+    return raw_dir
+
+
 def test_a_late_touch_moves_the_last_touch_of_an_older_order(generated, tmp_path):
     """SPEC §4 with a late webhook: a read event that arrives after the order, stamped one hour
     before it and later than the order's current last touch, becomes the order's last touch
     on the next incremental build (the affected-orders expansion reaches orders at or after a
     touch's time, so an order created soon after a late touch must be recomputed)."""
     source = generated["root"] / "generated"
-    raw_dir = tmp_path / "raw"
-    for path in source.glob("*.parquet"):
-        (raw_dir / path.stem).mkdir(parents=True)
-        (raw_dir / path.stem / "part-0.parquet").write_bytes(path.read_bytes())
+    raw_dir = _landed_whole(source, tmp_path / "raw")
     run_dbt([*BUILD, *_vars(raw_dir)], tmp_path)
     db = tmp_path / "warehouse.duckdb"
     picked = query(
@@ -258,3 +264,87 @@ def test_a_late_touch_moves_the_last_touch_of_an_older_order(generated, tmp_path
         f"where workspace_id = '{workspace_id}' and order_id = '{order_id}'",
     )
     assert moved == [(created_at - dt.timedelta(hours=1), message_id)]
+
+
+def _run_results(workdir: Path) -> dict[str, dict]:
+    """The last dbt invocation's results under `workdir`, by unique id."""
+    results = json.loads((workdir / "target" / "run_results.json").read_text())["results"]
+    return {result["unique_id"]: result for result in results}
+
+
+def _failing_rows(db: Path, compiled_test: str) -> int:
+    with duckdb.connect(str(db), read_only=True) as connection:
+        return connection.execute(f"select count(*) from ({compiled_test}) as failures").fetchone()[0]
+
+
+def test_an_incremental_build_tests_the_rows_it_loaded(generated, tmp_path):
+    """In an incremental `dbt build` the generic tests of a staged table read what the run
+    loaded (get_where_subquery, docs/DECISIONS.md): a row-level test the usable rows loaded
+    by the run, a uniqueness test every stored row sharing tested values with one of them.
+    Checked by running the build's compiled tests on rows a broken base model could write.
+    Their premise holds too: every staged view (fx rates aside) is its base table's rows
+    without a rejection, column for column."""
+    source = generated["root"] / "generated"
+    raw_dir = _landed_whole(source, tmp_path / "raw")
+    run_dbt([*BUILD, *_vars(raw_dir)], tmp_path)
+    db = tmp_path / "warehouse.duckdb"
+    with duckdb.connect() as connection:
+        connection.execute(
+            f"copy (select * replace ('loaded-later-1' as event_id) "
+            f"from read_parquet('{source / 'message_events.parquet'}') where message_id is not null limit 1) "
+            f"to '{raw_dir / 'message_events' / 'part-1.parquet'}' (format parquet)"
+        )
+    output = run_dbt([*BUILD, *_vars(raw_dir)], tmp_path).stdout
+    assert "base_raw__message_events reads: new_files" in output
+    results = _run_results(tmp_path)
+    prefix = "test.msgwh."
+    orphans = next(
+        result["compiled_code"] for uid, result in results.items()
+        if uid.startswith(prefix + "related_in_workspace_stg_raw__message_events_message_id__message_id__ref_stg_raw__messages_")
+    )
+    unique = next(
+        result["compiled_code"] for uid, result in results.items()
+        if uid.startswith(prefix + "unique_combination_of_columns_stg_raw__message_events_workspace_id__event_id.")
+    )
+    assert "_loaded_at = " in orphans and "_loaded_at = " in unique
+    assert (_failing_rows(db, orphans), _failing_rows(db, unique)) == (0, 0)
+
+    staged = query(
+        db,
+        "select table_name from information_schema.tables where table_schema = 'staging' "
+        "and table_name like 'stg_raw__%' and table_name != 'stg_raw__fx_rates'",
+    )
+    assert len(staged) == len(BUSINESS_TIME) - 1
+    for (view,) in staged:
+        base = "base_raw__" + view.removeprefix("stg_raw__")
+        columns = ", ".join(row[0] for row in query(
+            db,
+            f"select column_name from information_schema.columns where table_schema = 'staging' "
+            f"and table_name = '{view}' order by ordinal_position",
+        ))
+        usable = f"select {columns} from staging.{base} where rejection_reason is null"
+        differing = query(
+            db,
+            f"select count(*) from (({usable} except all select {columns} from staging.{view}) "
+            f"union all (select {columns} from staging.{view} except all {usable}))",
+        )[0][0]
+        assert differing == 0, view
+
+    latest = "(select max(_loaded_at) from staging.base_raw__message_events)"
+    stored = f"from staging.base_raw__message_events where rejection_reason is null and _loaded_at < {latest} limit 1"
+    with duckdb.connect(str(db)) as connection:
+        # rows a broken base model could write: this run, an event of no message and a stored
+        # event's key again; an earlier run, an event of no message
+        connection.execute(
+            "insert into staging.base_raw__message_events select * replace ('loaded-later-2' as event_id, "
+            "'no-such-message' as message_id) from staging.base_raw__message_events where event_id = 'loaded-later-1'"
+        )
+        connection.execute(f"insert into staging.base_raw__message_events select * replace ({latest} as _loaded_at) {stored}")
+        connection.execute(
+            "insert into staging.base_raw__message_events select * replace ('loaded-earlier' as event_id, "
+            f"'no-such-message' as message_id) {stored}"
+        )
+    # the run's orphan fails, the earlier one is not this run's; the key loaded again fails
+    # with its stored twin (a group of two)
+    assert _failing_rows(db, orphans) == 1
+    assert query(db, f"select row_count from ({unique}) as failures") == [(2,)]

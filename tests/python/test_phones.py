@@ -2,7 +2,11 @@
 
 import pytest
 
-from msgwh.phones import mask_phone, normalize_phone
+import phonenumbers
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from msgwh.phones import _mask_long_e164, _mask_parsed, mask_phone, normalize_phone
 
 
 @pytest.mark.parametrize(
@@ -60,3 +64,29 @@ def test_mask_keeps_country_code_and_last_four(e164, masked):
 def test_mask_never_shows_the_middle_digits():
     masked = mask_phone("+4915123456789")
     assert "123456" not in masked and masked.count("*") == 3
+
+
+CALLING_CODES = sorted(phonenumbers.COUNTRY_CODE_TO_REGION_CODE)
+
+
+@settings(max_examples=5000, deadline=None)
+@given(
+    code=st.sampled_from(CALLING_CODES),
+    national_prefix=st.sampled_from(["", "0", "00", "000", "0000", "00000", "1", "8", "9", "15", "01"]),
+    national=st.text(alphabet="0123456789", min_size=0, max_size=16),
+    plus=st.sampled_from(["+", "+", "+", "", "+0"]),
+)
+def test_mask_without_parsing_equals_the_parsed_mask(code, national_prefix, national, plus):
+    """The quick path (long E.164 numbers, no parsing) masks exactly as parsing does, and
+    anything it does not handle goes to the parser."""
+    e164 = f"{plus}{code}{national_prefix}{national}"
+    assert mask_phone(e164) == _mask_parsed(e164)
+
+
+def test_mask_quick_path_covers_long_numbers_only():
+    assert _mask_long_e164("+4915123456789") == "+49***6789"
+    assert _mask_long_e164("+33612345678") is None  # nine national digits: parsed
+    assert _mask_long_e164("+0123456789012") is None  # no code starts with 0
+    # parsing drops leading zeros and may strip a national prefix ("15" in Luxembourg)
+    assert mask_phone("+10000000000") == _mask_parsed("+10000000000") == "+1***"
+    assert mask_phone("+352154486946") == _mask_parsed("+352154486946") == "+352***"
