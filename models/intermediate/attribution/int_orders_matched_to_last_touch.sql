@@ -8,8 +8,23 @@ order_settings as (
     select * from {{ ref('int_orders_matched_to_settings') }}
 ),
 
+-- the contacts stitched to some order: another contact's touches can never match, so
+-- their messages are left out before the events join (exact, and most messages go)
+ordering_contacts as (
+    select distinct
+        workspace_id,
+        contact_id
+    from order_contacts
+),
+
 messages as (
     select * from {{ ref('stg_raw__messages') }}
+    where (workspace_id, contact_id) in (
+        select
+            ordering_contacts.workspace_id,
+            ordering_contacts.contact_id
+        from ordering_contacts
+    )
 ),
 
 message_events as (
