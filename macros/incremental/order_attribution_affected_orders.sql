@@ -190,6 +190,10 @@
         from {{ ref('stg_raw__shop_orders') }}
     ),
 
+    current_order_codes as (
+        {{ normalized_order_codes('current_orders') }}
+    ),
+
     affected_order_keys as (
         select
             workspace_id,
@@ -218,10 +222,18 @@
         inner join changed_contact_versions
             on
                 current_orders.workspace_id = changed_contact_versions.workspace_id
-                and (
-                    current_orders.email_normalized = changed_contact_versions.email_normalized
-                    or current_orders.phone_e164 = changed_contact_versions.phone_e164
-                )
+                and current_orders.email_normalized = changed_contact_versions.email_normalized
+        where current_orders.shop_customer_id is null
+        union all
+        -- (two equi-joins: an `or` in the join condition would pair every order of the workspace)
+        select
+            current_orders.workspace_id,
+            current_orders.order_id
+        from current_orders
+        inner join changed_contact_versions
+            on
+                current_orders.workspace_id = changed_contact_versions.workspace_id
+                and current_orders.phone_e164 = changed_contact_versions.phone_e164
         where current_orders.shop_customer_id is null
         union all
         select
@@ -260,15 +272,15 @@
                 current_orders.workspace_id = new_shared_links.workspace_id
                 and current_orders.shared_link_id = new_shared_links.link_id
         union all
-        -- SPEC §4: codes compare case-insensitively; a substring match over-approximates
+        -- orders holding a changed code, read as the coupon match reads them (an equi-join)
         select
-            current_orders.workspace_id,
-            current_orders.order_id
-        from current_orders
+            current_order_codes.workspace_id,
+            current_order_codes.order_id
+        from current_order_codes
         inner join new_coupon_codes
             on
-                current_orders.workspace_id = new_coupon_codes.workspace_id
-                and {{ dbt.position("new_coupon_codes.coupon_code", "lower(current_orders.discount_codes)") }} > 0
+                current_order_codes.workspace_id = new_coupon_codes.workspace_id
+                and current_order_codes.coupon_code = new_coupon_codes.coupon_code
     ),
 
     affected_orders as (

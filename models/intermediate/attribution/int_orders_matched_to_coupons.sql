@@ -26,25 +26,9 @@ latest_touches as (
     select * from {{ ref('int_orders_matched_to_last_touch') }}
 ),
 
-order_codes as (
-    select
-        workspace_id,
-        order_id,
-        {{ split_to_rows('discount_codes') }} as raw_code,
-        created_at
-    from orders
-    where discount_codes is not null
-),
-
+-- SPEC §4: codes are split on commas, trimmed and compared case-insensitively
 order_codes_normalized as (
-    -- SPEC §4: codes are split on commas, trimmed and compared case-insensitively
-    select distinct
-        workspace_id,
-        order_id,
-        lower(trim(raw_code)) as coupon_code,
-        created_at
-    from order_codes
-    where nullif(trim(raw_code), '') is not null
+    {{ normalized_order_codes('orders', extra_columns=['created_at']) }}
 ),
 
 eligible_coupons as (
