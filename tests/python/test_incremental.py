@@ -220,6 +220,8 @@ def test_refresh_without_new_data_changes_nothing(incremental_runs):
         for table in base_tables
     }
     assert {table: count for table, count in new_versions.items() if count} == {}
+    # the funnel's change log keeps only what its reader has not processed: nothing now
+    assert query(db, "select count(*) from intermediate.fct_message_funnel__changes")[0][0] == 0
 
 
 def _landed_whole(source: Path, raw_dir: Path) -> Path:
@@ -230,15 +232,21 @@ def _landed_whole(source: Path, raw_dir: Path) -> Path:
     return raw_dir
 
 
+def _built_on_whole_data(generated, tmp_path: Path) -> tuple[Path, Path, Path]:
+    """The generated data landed whole under `tmp_path` and built incrementally (its first
+    build): the generated files, the landing directory and the warehouse."""
+    source = generated["root"] / "generated"
+    raw_dir = _landed_whole(source, tmp_path / "raw")
+    run_dbt([*BUILD, *_vars(raw_dir)], tmp_path)
+    return source, raw_dir, tmp_path / "warehouse.duckdb"
+
+
 def test_a_late_touch_moves_the_last_touch_of_an_older_order(generated, tmp_path):
     """SPEC §4 with a late webhook: a read event that arrives after the order, stamped one hour
     before it and later than the order's current last touch, becomes the order's last touch
     on the next incremental build (the affected-orders expansion reaches orders at or after a
     touch's time, so an order created soon after a late touch must be recomputed)."""
-    source = generated["root"] / "generated"
-    raw_dir = _landed_whole(source, tmp_path / "raw")
-    run_dbt([*BUILD, *_vars(raw_dir)], tmp_path)
-    db = tmp_path / "warehouse.duckdb"
+    source, raw_dir, db = _built_on_whole_data(generated, tmp_path)
     picked = query(
         db,
         "select workspace_id, order_id, message_id, created_at, touch_at from marts.fct_order_attribution "
@@ -284,10 +292,7 @@ def test_an_incremental_build_tests_the_rows_it_loaded(generated, tmp_path):
     Checked by running the build's compiled tests on rows a broken base model could write.
     Their premise holds too: every staged view (fx rates aside) is its base table's rows
     without a rejection, column for column."""
-    source = generated["root"] / "generated"
-    raw_dir = _landed_whole(source, tmp_path / "raw")
-    run_dbt([*BUILD, *_vars(raw_dir)], tmp_path)
-    db = tmp_path / "warehouse.duckdb"
+    source, raw_dir, db = _built_on_whole_data(generated, tmp_path)
     with duckdb.connect() as connection:
         connection.execute(
             f"copy (select * replace ('loaded-later-1' as event_id) "
@@ -348,3 +353,57 @@ def test_an_incremental_build_tests_the_rows_it_loaded(generated, tmp_path):
     # with its stored twin (a group of two)
     assert _failing_rows(db, orphans) == 1
     assert query(db, f"select row_count from ({unique}) as failures") == [(2,)]
+
+
+def test_a_message_moved_to_another_contact_leaves_its_old_recipient_group(generated, tmp_path):
+    """campaign_recipients recomputes the groups of funnel rows a run replaced as well as of
+    their replacements (the funnel's change log): a campaign message whose contact is
+    corrected in a re-exported file leaves its old (campaign, contact) group, which disappears
+    when it was that group's only message, and the table equals a full rebuild of it."""
+    _, raw_dir, db = _built_on_whole_data(generated, tmp_path)
+    moved = query(
+        db,
+        "select funnel.workspace_id, funnel.message_id, funnel.campaign_id, funnel.contact_id, other.contact_id "
+        "from marts.fct_message_funnel as funnel "
+        "inner join marts.campaign_recipients as recipients using (workspace_id, campaign_id, contact_id) "
+        "inner join staging.stg_raw__contacts as other "
+        "on other.workspace_id = funnel.workspace_id and other.contact_id != funnel.contact_id "
+        "where funnel.source_type = 'campaign' and recipients.messages_sent = 1 "
+        "and not exists (select 1 from marts.campaign_recipients as taken where taken.workspace_id = funnel.workspace_id "
+        "and taken.campaign_id = funnel.campaign_id and taken.contact_id = other.contact_id) "
+        "order by 1, 2, 5 limit 1",
+    )
+    assert moved, "no single-message recipient to move"
+    workspace_id, message_id, campaign_id, old_contact, new_contact = moved[0]
+    messages_file = raw_dir / "messages" / "part-0.parquet"
+    rewritten = tmp_path / "messages.parquet"
+    with duckdb.connect() as connection:
+        connection.execute(
+            f"copy (select * replace (case when workspace_id = '{workspace_id}' and message_id = '{message_id}' "
+            f"then '{new_contact}' else contact_id end as contact_id) from read_parquet('{messages_file}')) "
+            f"to '{rewritten}' (format parquet)"
+        )
+    messages_file.write_bytes(rewritten.read_bytes())
+    output = run_dbt([*BUILD, *_vars(raw_dir)], tmp_path).stdout
+    assert "base_raw__messages reads: full" in output
+
+    groups = query(
+        db,
+        f"select contact_id, messages_sent from marts.campaign_recipients "
+        f"where workspace_id = '{workspace_id}' and campaign_id = '{campaign_id}' "
+        f"and contact_id in ('{old_contact}', '{new_contact}')",
+    )
+    assert groups == [(new_contact, 1)]
+    rebuilt = tmp_path / "rebuilt"
+    rebuilt.mkdir()
+    (rebuilt / "warehouse.duckdb").write_bytes(db.read_bytes())
+    run_dbt(["run", "--select", "campaign_recipients", "--full-refresh", *_vars(raw_dir)], rebuilt)
+    with duckdb.connect(str(rebuilt / "warehouse.duckdb"), read_only=True) as connection:
+        connection.execute(f"attach '{db}' as incremental (read_only)")
+        differing = connection.execute(
+            "select count(*) from ((select * from marts.campaign_recipients except all "
+            "select * from incremental.marts.campaign_recipients) union all "
+            "(select * from incremental.marts.campaign_recipients except all "
+            "select * from marts.campaign_recipients))"
+        ).fetchone()[0]
+    assert differing == 0

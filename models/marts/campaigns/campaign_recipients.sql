@@ -1,7 +1,20 @@
 with
 
+{% if is_incremental() -%}
+-- incremental run: the campaign x contact groups of funnel rows replaced or written since
+-- the last run, before and after (macros/incremental/change_log.sql)
+affected_recipients as (
+    {{ groups_changed_in_log(
+        'fct_message_funnel', ['workspace_id', 'campaign_id', 'contact_id'], "source_type = 'campaign'"
+    ) }}
+),
+
+{% endif -%}
 message_funnel as (
     select * from {{ ref('fct_message_funnel') }}
+    {%- if is_incremental() %}
+    where {{ in_affected_keys('affected_recipients', 'fct_message_funnel', ['workspace_id', 'campaign_id', 'contact_id']) }}
+    {%- endif %}
 ),
 
 recipients as (
@@ -54,4 +67,7 @@ recipients_with_flags as (
     from recipients
 )
 
-select * from recipients_with_flags
+-- a group whose messages all went (moved, rejected): a tombstone (messages_sent null)
+{{ select_with_tombstones(
+    'recipients_with_flags', 'affected_recipients', ['workspace_id', 'campaign_id', 'contact_id']
+) }}

@@ -1,0 +1,109 @@
+{#- A change log lets a model built from an incremental model recompute only the groups
+    whose rows changed, *old versions included*: delete+insert replaces a row, so what it
+    was before (another campaign, another contact, a message that disappeared) is gone
+    once the model has run. The incremental strategy `delete_insert_logged` writes, before
+    it deletes and inserts, the replaced rows (change_kind 'old') and their replacements
+    ('new', tombstones included) to `intermediate.<model>__changes`, the columns listed
+    in the model's meta `change_log_columns`, stamped with this run (logged_at). A full rebuild logs one 'rebuilt' row
+    instead (post-hook log_rebuild_for_readers): readers then recompute everything.
+    Readers (meta `change_log_readers`) read the rows logged after their own watermark;
+    rows every reader has processed are deleted by the next logging run. -#}
+{% macro change_log_relation(model_identifier) -%}
+    {{ return(api.Relation.create(
+        database=target.database,
+        schema=generate_schema_name('intermediate', none),
+        identifier=model_identifier ~ '__changes',
+        type='table'
+    )) }}
+{%- endmacro %}
+
+
+{#- The incremental strategy: log, then dbt's own delete+insert. -#}
+{% macro get_incremental_delete_insert_logged_sql(arg_dict) -%}
+    {%- set target_relation = arg_dict['target_relation'] -%}
+    {%- set temp_relation = arg_dict['temp_relation'] -%}
+    {%- set unique_key = arg_dict['unique_key'] -%}
+    {%- set keys = [unique_key] if unique_key is string else unique_key -%}
+    {%- set columns = change_log_config('change_log_columns') -%}
+    {%- set readers = change_log_config('change_log_readers') or [] -%}
+    {%- if not columns -%}
+        {{ exceptions.raise_compiler_error("delete_insert_logged needs meta change_log_columns") }}
+    {%- endif -%}
+    {%- set log = change_log_relation(target_relation.identifier) -%}
+    {%- set column_list = columns | join(', ') -%}
+    {{ create_change_log(log, target_relation, columns) }};
+    {%- if readers %}
+    -- what every reader has processed goes
+    delete from {{ log }}
+    where logged_at <= (
+        select case when count(*) = {{ readers | length }} then min(processed_until) end
+        from {{ incremental_watermark_relation() }}
+        where model_name in ('{{ readers | join("', '") }}')
+    );
+    {%- endif %}
+    insert into {{ log }} (change_kind, logged_at, {{ column_list }})
+    select 'old', {{ incremental_run_timestamp() }}, {{ column_list }}
+    from {{ target_relation }}
+    where ({{ keys | join(', ') }}) in (select {{ keys | join(', ') }} from {{ temp_relation }});
+    insert into {{ log }} (change_kind, logged_at, {{ column_list }})
+    select 'new', {{ incremental_run_timestamp() }}, {{ column_list }}
+    from {{ temp_relation }};
+    {{ get_incremental_delete_insert_sql(arg_dict) }}
+{%- endmacro %}
+
+
+{#- The model's meta setting `name` (change_log_columns, change_log_readers). -#}
+{% macro change_log_config(name) -%}
+    {{ return((config.get('meta') or {}).get(name)) }}
+{%- endmacro %}
+
+
+{% macro create_change_log(log, model_relation, columns) -%}
+    create table if not exists {{ log }} as
+    select
+        cast(null as {{ dbt.type_string() }}) as change_kind,
+        cast(null as {{ dbt.type_timestamp() }}) as logged_at,
+        {{ columns | join(', ') }}
+    from {{ model_relation }}
+    where false
+{%- endmacro %}
+
+
+{#- Post-hook of a logged model: a full build (first build, --full-refresh) empties its
+    log and leaves one 'rebuilt' row, so that readers recompute everything. -#}
+{% macro log_rebuild_for_readers() -%}
+    {%- if execute and not is_incremental() -%}
+        {%- set log = change_log_relation(this.identifier) -%}
+        drop table if exists {{ log }};
+        {{ create_change_log(log, this, change_log_config('change_log_columns')) }};
+        insert into {{ log }} (change_kind, logged_at)
+        values ('rebuilt', {{ incremental_run_timestamp() }})
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#- For a reader's incremental run: a CTE body of the groups (`group_columns`) of `model`'s
+    rows logged since the reader's watermark, old and new versions, that match `filter`;
+    every group of `model` and of the reader's stored rows when the model was rebuilt since
+    (or has no log yet: a warehouse built before the log existed). Null groups are left
+    out: a row without its group columns (a tombstone) is in no group. -#}
+{% macro groups_changed_in_log(model, group_columns, filter='true') -%}
+    {%- set log = change_log_relation(model) -%}
+    {%- set group_list = group_columns | join(', ') -%}
+    {%- set not_null = [] -%}
+    {%- for column in group_columns -%}{%- do not_null.append(column ~ ' is not null') -%}{%- endfor -%}
+    {%- set watermark = incremental_watermark() -%}
+    {%- set rebuilt = load_relation(log) is none or run_query(
+        "select count(*) from " ~ log ~ " where change_kind = 'rebuilt' and logged_at > " ~ watermark
+    ).columns[0].values()[0] > 0 -%}
+    {%- if rebuilt %}
+    select {{ group_list }} from {{ ref(model) }} where {{ filter }} and {{ not_null | join(' and ') }}
+    union
+    select {{ group_list }} from {{ this }}
+    {%- else %}
+    select distinct {{ group_list }}
+    from {{ log }}
+    where logged_at > {{ watermark }} and change_kind in ('old', 'new')
+        and {{ filter }} and {{ not_null | join(' and ') }}
+    {%- endif %}
+{%- endmacro %}
