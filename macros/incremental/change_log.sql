@@ -88,21 +88,25 @@
     (or has no log yet: a warehouse built before the log existed). Null groups are left
     out: a row without its group columns (a tombstone) is in no group. -#}
 {% macro groups_changed_in_log(model, group_columns, filter='true') -%}
-    {%- set log = change_log_relation(model) -%}
+    {%- set change_log = change_log_relation(model) -%}
     {%- set group_list = group_columns | join(', ') -%}
     {%- set not_null = [] -%}
     {%- for column in group_columns -%}{%- do not_null.append(column ~ ' is not null') -%}{%- endfor -%}
     {%- set watermark = incremental_watermark() -%}
-    {%- set rebuilt = load_relation(log) is none or run_query(
-        "select count(*) from " ~ log ~ " where change_kind = 'rebuilt' and logged_at > " ~ watermark
+    {#- asked of the database: the log is created by SQL within this invocation, which
+        dbt's relation cache does not see -#}
+    {%- set rebuilt = not relation_exists(change_log) or run_query(
+        "select count(*) from " ~ change_log ~ " where change_kind = 'rebuilt' and logged_at > " ~ watermark
     ).columns[0].values()[0] > 0 -%}
+    {%- do log(this.identifier ~ " reads the change log of " ~ model ~ ": "
+        ~ ("every group (rebuilt, or no log yet)" if rebuilt else "logged groups"), info=True) -%}
     {%- if rebuilt %}
     select {{ group_list }} from {{ ref(model) }} where {{ filter }} and {{ not_null | join(' and ') }}
     union
     select {{ group_list }} from {{ this }}
     {%- else %}
     select distinct {{ group_list }}
-    from {{ log }}
+    from {{ change_log }}
     where logged_at > {{ watermark }} and change_kind in ('old', 'new')
         and {{ filter }} and {{ not_null | join(' and ') }}
     {%- endif %}
