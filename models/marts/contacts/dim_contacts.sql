@@ -42,8 +42,8 @@ orders_stitched_per_contact as (
 ),
 
 {% if is_incremental() -%}
--- stitch counts and signup dates are small next to the funnel: compared in full with the
--- stored rows (docs/DECISIONS.md)
+-- stitch counts, signup dates and e-mail hashes are small next to the funnel: compared in
+-- full with the stored rows (docs/DECISIONS.md)
 stitch_counts as (
     select
         coalesce(customers_per_contact.workspace_id, orders_stitched_per_contact.workspace_id) as workspace_id,
@@ -57,6 +57,15 @@ stitch_counts as (
             and customers_per_contact.contact_id = orders_stitched_per_contact.contact_id
 ),
 
+-- the e-mail hash of every usable contact: a new var('pii_salt') changes them all
+email_hashes as (
+    select
+        workspace_id,
+        contact_id,
+        {{ hash_email('email_normalized') }} as email_hashed
+    from {{ ref('stg_raw__contacts') }}
+),
+
 signup_months as (
     select
         workspace_id,
@@ -66,8 +75,8 @@ signup_months as (
     from signups
 ),
 
--- incremental run: the contacts whose row, stitching, signup, messages or credited orders
--- changed since the last run (old and new versions of funnel and attribution rows)
+-- incremental run: the contacts whose row, stitching, signup, e-mail hash, messages or
+-- credited orders changed since the last run (old and new versions of funnel and attribution rows)
 affected_contacts as (
     select
         workspace_id,
@@ -87,6 +96,8 @@ affected_contacts as (
     ) }}
     union
     {{ keys_differing_from_stored('signup_months', 'true', contact_key, ['signup_date', 'signup_month']) }}
+    union
+    {{ keys_differing_from_stored('email_hashes', 'true', contact_key, ['email_hashed']) }}
 ),
 
 {% endif -%}
