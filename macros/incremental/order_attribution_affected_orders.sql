@@ -214,7 +214,9 @@
                 current_orders.workspace_id = affected_customers.workspace_id
                 and current_orders.shop_customer_id = affected_customers.shop_customer_id
         union all
-        -- SPEC §3: guest orders stitched through a changed contact's e-mail or phone
+        -- SPEC §3: guest orders stitched through a changed contact's e-mail or phone (one
+        -- equi-join each: an `or` in the join condition would pair every order of the workspace)
+        {%- for identity in ['email_normalized', 'phone_e164'] %}
         select
             current_orders.workspace_id,
             current_orders.order_id
@@ -222,19 +224,12 @@
         inner join changed_contact_versions
             on
                 current_orders.workspace_id = changed_contact_versions.workspace_id
-                and current_orders.email_normalized = changed_contact_versions.email_normalized
+                and current_orders.{{ identity }} = changed_contact_versions.{{ identity }}
         where current_orders.shop_customer_id is null
+        {%- if not loop.last %}
         union all
-        -- (two equi-joins: an `or` in the join condition would pair every order of the workspace)
-        select
-            current_orders.workspace_id,
-            current_orders.order_id
-        from current_orders
-        inner join changed_contact_versions
-            on
-                current_orders.workspace_id = changed_contact_versions.workspace_id
-                and current_orders.phone_e164 = changed_contact_versions.phone_e164
-        where current_orders.shop_customer_id is null
+        {%- endif %}
+        {%- endfor %}
         union all
         select
             order_contacts.workspace_id,
