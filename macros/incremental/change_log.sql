@@ -7,7 +7,10 @@
     in the model's meta `change_log_columns`, stamped with this run (logged_at). A full rebuild logs one 'rebuilt' row
     instead (post-hook log_rebuild_for_readers): readers then recompute everything.
     Readers (meta `change_log_readers`) read the rows logged after their own watermark;
-    rows every reader has processed are deleted by the next logging run. -#}
+    rows every reader has processed are deleted by the next logging run. The data tests
+    of an incremental `dbt build` read the rows logged as new by this run
+    (changed_rows_for_test), so the log holds the unique key; a log without readers keeps
+    only the last run's rows. -#}
 {% macro change_log_relation(model_identifier) -%}
     {{ return(api.Relation.create(
         database=target.database,
@@ -29,10 +32,19 @@
     {%- if not columns -%}
         {{ exceptions.raise_compiler_error("delete_insert_logged needs meta change_log_columns") }}
     {%- endif -%}
+    {%- for key in keys -%}
+        {%- if key not in columns -%}
+            {{ exceptions.raise_compiler_error(
+                "delete_insert_logged: change_log_columns must hold the unique key column " ~ key) }}
+        {%- endif -%}
+    {%- endfor -%}
     {%- set log = change_log_relation(target_relation.identifier) -%}
     {%- set column_list = columns | join(', ') -%}
     {{ create_change_log(log, target_relation, columns) }};
-    {%- if readers %}
+    {%- if not readers %}
+    -- no reader: the log serves this run's data tests (changed_rows_for_test) only
+    delete from {{ log }} where logged_at < {{ incremental_run_timestamp() }};
+    {%- else %}
     -- what every reader has processed goes
     delete from {{ log }}
     where logged_at <= (

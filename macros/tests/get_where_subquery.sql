@@ -22,51 +22,105 @@
 {%- endmacro %}
 
 
-{#- What a generic test on a staged table (`stg_raw__<table>`) reads in an incremental
-    `dbt build` with var('data_tests_scope') 'changed' (the default), or none for the
-    whole relation. Base tables stamp each row version with `_loaded_at`, and the
-    staged view is the base table's usable rows, column for column (a pytest checks
-    this), so:
-    - a row-level test reads the usable base rows loaded by this run;
-    - a uniqueness test reads the staged rows whose tested values equal those of a
-      row loaded by this run, and those with a null tested value: every group that
-      gained or changed a row (other groups did not change since they were tested).
-    Whole relations: full refreshes, `dbt test`, other tests (sums, singular tests),
-    other models, and stg_raw__fx_rates (derived rates, not a projection). -#}
+{#- What a generic test reads in an incremental `dbt build` with var('data_tests_scope')
+    'changed' (the default), or none for the whole relation: the rows this run wrote, where
+    the warehouse can tell which they are cheaply.
+    - A staged table (`stg_raw__<table>`): base tables stamp each row version with
+      `_loaded_at`, and the staged view is the base table's usable rows, column for column
+      (a pytest checks this). A row-level test (row_level_tests) reads the usable base rows
+      this run loaded; a uniqueness test reads the staged rows whose tested values equal
+      those of a loaded row, and those with a null tested value: every group that gained
+      or changed a row (other groups did not change since they were tested).
+    - An incremental model with a change log (strategy delete_insert_logged) whose
+      uniqueness test is on its unique key: the rows whose key this run logged as new (it
+      inserted them), and those with a null key. A stored row the run did not write is as
+      it was when an earlier run tested it; the rows of a written key are all there is to
+      group. Row-level tests on these models read the whole table: a column scan is
+      cheaper than picking the written rows out.
+    Whole relations: full refreshes, `dbt test`, other tests (sums, singular tests), other
+    models, a model rebuilt by this run, and stg_raw__fx_rates (derived rates, not a
+    projection). -#}
 {% macro changed_rows_for_test(relation) -%}
     {%- if not execute or flags.WHICH != 'build' or flags.FULL_REFRESH
         or var('data_tests_scope', 'changed') != 'changed' -%}
         {{ return(none) }}
     {%- endif -%}
     {%- set identifier = relation.identifier | default('', true) -%}
-    {%- if not identifier.startswith('stg_raw__') or identifier == 'stg_raw__fx_rates' -%}
-        {{ return(none) }}
-    {%- endif -%}
     {%- set metadata = model.get('test_metadata') or {} -%}
     {%- set test_name = metadata.get('name') -%}
-    {%- set base = api.Relation.create(
-        database=relation.database, schema=relation.schema,
-        identifier='base_raw__' ~ identifier[('stg_raw__' | length):], type='table'
-    ) -%}
-    {%- set loaded = "select * from " ~ base ~ " where rejection_reason is null and _loaded_at = "
-        ~ incremental_run_timestamp() -%}
-    {%- if test_name in row_level_tests() -%}
-        {{ return("(" ~ loaded ~ ")") }}
-    {%- endif -%}
     {%- set columns_argument = uniqueness_tests().get(test_name) -%}
-    {%- if columns_argument -%}
-        {%- set columns = metadata.get('kwargs', {}).get(columns_argument) -%}
-        {%- set columns = [columns] if columns is string else columns -%}
+    {%- set columns = metadata.get('kwargs', {}).get(columns_argument) if columns_argument else none -%}
+    {%- set columns = [columns] if columns is string else (columns or []) -%}
+    {#- rows with a null tested value: the test groups nulls together; `in` matches none -#}
+    {%- set with_null = [] -%}
+    {%- for column in columns -%}{%- do with_null.append(column ~ " is null") -%}{%- endfor -%}
+
+    {%- if identifier.startswith('stg_raw__') and identifier != 'stg_raw__fx_rates' -%}
+        {%- set base = api.Relation.create(
+            database=relation.database, schema=relation.schema,
+            identifier='base_raw__' ~ identifier[('stg_raw__' | length):], type='table'
+        ) -%}
+        {%- set loaded = "select * from " ~ base ~ " where rejection_reason is null and _loaded_at = "
+            ~ incremental_run_timestamp() -%}
+        {%- if test_name in row_level_tests() -%}
+            {{ return("(" ~ loaded ~ ")") }}
+        {%- endif -%}
         {%- if columns -%}
-            {#- rows with a null tested value too: the test groups nulls together -#}
-            {%- set with_null = [] -%}
-            {%- for column in columns -%}{%- do with_null.append(column ~ " is null") -%}{%- endfor -%}
             {{ return(
                 "(select * from " ~ relation ~ " where (" ~ columns | join(', ') ~ ") in (select "
                 ~ columns | join(', ') ~ " from (" ~ loaded ~ ") as loaded_this_run) or "
                 ~ with_null | join(' or ') ~ ")"
             ) }}
         {%- endif -%}
+        {{ return(none) }}
+    {%- endif -%}
+
+    {%- set keys = logged_model_unique_key(relation) -%}
+    {%- if columns and keys and columns | sort == keys | sort -%}
+        {%- set keys_written = keys_logged_this_run(relation, keys) -%}
+        {%- if keys_written is not none -%}
+            {{ return(
+                "(select * from " ~ relation ~ " where (" ~ keys | join(', ') ~ ") in (" ~ keys_written
+                ~ ") union all select * from " ~ relation ~ " where " ~ with_null | join(' or ') ~ ")"
+            ) }}
+        {%- endif -%}
     {%- endif -%}
     {{ return(none) }}
+{%- endmacro %}
+
+
+{#- The unique key (a list) of the incremental model with a change log that `relation`
+    is, or none. -#}
+{% macro logged_model_unique_key(relation) -%}
+    {%- for node in graph.nodes.values() -%}
+        {%- if node.resource_type == 'model' and node.config.materialized == 'incremental'
+            and node.config.incremental_strategy == 'delete_insert_logged'
+            and (node.alias or node.name) == relation.identifier and node.schema == relation.schema -%}
+            {%- set keys = node.config.unique_key -%}
+            {{ return([keys] if keys is string else keys) }}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(none) }}
+{%- endmacro %}
+
+
+{#- A query of the keys this run logged as new (inserted) in the change log of the model
+    `relation`, or none when the whole relation is to be read: no log yet, or the model
+    was rebuilt by this run (log_rebuild_for_readers). -#}
+{% macro keys_logged_this_run(relation, keys) -%}
+    {%- set change_log = change_log_relation(relation.identifier) -%}
+    {%- if not relation_exists(change_log) -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set rebuilt = run_query(
+        "select count(*) from " ~ change_log ~ " where change_kind = 'rebuilt' and logged_at = "
+        ~ incremental_run_timestamp()
+    ).columns[0].values()[0] > 0 -%}
+    {%- if rebuilt -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {{ return(
+        "select " ~ keys | join(', ') ~ " from " ~ change_log ~ " where change_kind = 'new' and logged_at = "
+        ~ incremental_run_timestamp()
+    ) }}
 {%- endmacro %}

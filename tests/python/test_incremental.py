@@ -295,7 +295,8 @@ def _failing_rows(db: Path, compiled_test: str) -> int:
 def test_an_incremental_build_tests_the_rows_it_loaded(generated, tmp_path):
     """In an incremental `dbt build` the generic tests of a staged table read what the run
     loaded (get_where_subquery, docs/DECISIONS.md): a row-level test the usable rows loaded
-    by the run, a uniqueness test every stored row sharing tested values with one of them.
+    by the run, a uniqueness test every stored row sharing tested values with one of them;
+    the uniqueness test of an incremental model with a change log the keys the run inserted.
     Checked by running the build's compiled tests on rows a broken base model could write.
     Their premise holds too: every staged view (fx rates aside) is its base table's rows
     without a rejection, column for column."""
@@ -360,6 +361,39 @@ def test_an_incremental_build_tests_the_rows_it_loaded(generated, tmp_path):
     # with its stored twin (a group of two)
     assert _failing_rows(db, orphans) == 1
     assert query(db, f"select row_count from ({unique}) as failures") == [(2,)]
+
+    # an incremental model with a change log: its uniqueness test reads the keys the run
+    # logged as inserted (the message of the new event); the log of a model without
+    # readers holds this run's rows only
+    funnel_unique = next(
+        result["compiled_code"] for uid, result in results.items()
+        if uid.startswith(prefix + "unique_combination_of_columns_fct_message_funnel_workspace_id__message_id.")
+    )
+    assert "fct_message_funnel__changes" in funnel_unique
+    assert _failing_rows(db, funnel_unique) == 0
+    assert query(db, "select count(distinct logged_at) from intermediate.int_message_events_aggregated__changes") == [(1,)]
+    written = query(
+        db,
+        "select workspace_id, message_id from staging.base_raw__message_events where event_id = 'loaded-later-1'",
+    )[0]
+    logged = query(
+        db,
+        "select count(*) from intermediate.fct_message_funnel__changes where change_kind = 'new' "
+        f"and workspace_id = '{written[0]}' and message_id = '{written[1]}'",
+    )
+    assert logged == [(1,)]
+    with duckdb.connect(str(db)) as connection:
+        # what a broken strategy could leave: the written row twice, and an earlier row twice
+        connection.execute(
+            f"insert into marts.fct_message_funnel select * from marts.fct_message_funnel "
+            f"where workspace_id = '{written[0]}' and message_id = '{written[1]}'"
+        )
+        connection.execute(
+            "insert into marts.fct_message_funnel select * from marts.fct_message_funnel as funnel "
+            "where not exists (select 1 from intermediate.fct_message_funnel__changes as changes "
+            "where changes.workspace_id = funnel.workspace_id and changes.message_id = funnel.message_id) limit 1"
+        )
+    assert query(db, f"select message_id, row_count from ({funnel_unique}) as failures") == [(written[1], 2)]
 
 
 def test_a_message_moved_to_another_contact_leaves_its_old_recipient_group(generated, tmp_path):
