@@ -40,7 +40,15 @@
     {%- endfor -%}
     {%- set log = change_log_relation(target_relation.identifier) -%}
     {%- set column_list = columns | join(', ') -%}
+    {%- if change_log_columns_differ(log, columns) %}
+    -- the log's columns changed with the project: what it held is unreadable, so the
+    -- readers and this run's tests take the model as rebuilt (every group, whole table)
+    drop table {{ log }};
     {{ create_change_log(log, target_relation, columns) }};
+    insert into {{ log }} (change_kind, logged_at) values ('rebuilt', {{ incremental_run_timestamp() }});
+    {%- else %}
+    {{ create_change_log(log, target_relation, columns) }};
+    {%- endif %}
     {%- if not readers %}
     -- no reader: the log serves this run's data tests (changed_rows_for_test) only
     delete from {{ log }} where logged_at < {{ incremental_run_timestamp() }};
@@ -67,6 +75,17 @@
 {#- The model's meta setting `name` (change_log_columns, change_log_readers). -#}
 {% macro change_log_config(name) -%}
     {{ return((config.get('meta') or {}).get(name)) }}
+{%- endmacro %}
+
+
+{#- Whether the change log exists with other columns than `columns` (and its own two). -#}
+{% macro change_log_columns_differ(log, columns) -%}
+    {%- set stored = run_query(
+        "select column_name from information_schema.columns where table_catalog = '" ~ log.database
+        ~ "' and table_schema = '" ~ log.schema ~ "' and table_name = '" ~ log.identifier
+        ~ "' and column_name not in ('change_kind', 'logged_at')"
+    ).columns[0].values() | map('lower') | sort | list -%}
+    {{ return(stored | length > 0 and stored != columns | map('lower') | sort | list) }}
 {%- endmacro %}
 
 

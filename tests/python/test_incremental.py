@@ -197,6 +197,7 @@ def test_incremental_batches_equal_full_refresh(incremental_runs):
     # campaign_recipients read only the funnel's logged changes (its log exists from the first build)
     for output in incremental_runs["outputs"][1:]:
         assert "campaign_recipients reads the change log of fct_message_funnel: logged groups" in output
+        assert "int_conversations_counted_per_day reads the change log of fct_message_funnel: logged groups" in output
     incremental_db = incremental_runs["incremental"] / "warehouse.duckdb"
     full_db = incremental_runs["full"] / "warehouse.duckdb"
     assert query(full_db, "select count(*) from marts.fct_order_attribution")[0][0] > 0
@@ -292,6 +293,16 @@ def _failing_rows(db: Path, compiled_test: str) -> int:
         return connection.execute(f"select count(*) from ({compiled_test}) as failures").fetchone()[0]
 
 
+def _land_a_copied_event(source: Path, raw_dir: Path, event_id: str) -> None:
+    """A new message_events file: one generated event of a message, under a new event_id."""
+    with duckdb.connect() as connection:
+        connection.execute(
+            f"copy (select * replace ('{event_id}' as event_id) "
+            f"from read_parquet('{source / 'message_events.parquet'}') where message_id is not null limit 1) "
+            f"to '{raw_dir / 'message_events' / 'part-1.parquet'}' (format parquet)"
+        )
+
+
 def test_an_incremental_build_tests_the_rows_it_loaded(generated, tmp_path):
     """In an incremental `dbt build` the generic tests of a staged table read what the run
     loaded (get_where_subquery, docs/DECISIONS.md): a row-level test the usable rows loaded
@@ -301,12 +312,7 @@ def test_an_incremental_build_tests_the_rows_it_loaded(generated, tmp_path):
     Their premise holds too: every staged view (fx rates aside) is its base table's rows
     without a rejection, column for column."""
     source, raw_dir, db = _built_on_whole_data(generated, tmp_path)
-    with duckdb.connect() as connection:
-        connection.execute(
-            f"copy (select * replace ('loaded-later-1' as event_id) "
-            f"from read_parquet('{source / 'message_events.parquet'}') where message_id is not null limit 1) "
-            f"to '{raw_dir / 'message_events' / 'part-1.parquet'}' (format parquet)"
-        )
+    _land_a_copied_event(source, raw_dir, "loaded-later-1")
     output = run_dbt([*BUILD, *_vars(raw_dir)], tmp_path).stdout
     assert "base_raw__message_events reads: new_files" in output
     results = _run_results(tmp_path)
@@ -394,6 +400,31 @@ def test_an_incremental_build_tests_the_rows_it_loaded(generated, tmp_path):
             "where changes.workspace_id = funnel.workspace_id and changes.message_id = funnel.message_id) limit 1"
         )
     assert query(db, f"select message_id, row_count from ({funnel_unique}) as failures") == [(written[1], 2)]
+
+
+def test_a_change_log_whose_columns_changed_is_taken_as_rebuilt(generated, tmp_path):
+    """A project upgrade that changes a model's change_log_columns finds the old log: the
+    next incremental run recreates it with a 'rebuilt' row, so its readers recompute every
+    group and its tests read the whole table, rather than failing or reading half a log."""
+    source, raw_dir, db = _built_on_whole_data(generated, tmp_path)
+    with duckdb.connect(str(db)) as connection:
+        connection.execute("alter table intermediate.fct_message_funnel__changes drop column conversation_category")
+    _land_a_copied_event(source, raw_dir, "loaded-later-1")
+    output = run_dbt([*BUILD, *_vars(raw_dir)], tmp_path).stdout
+    for reader in ("campaign_recipients", "dim_contacts", "int_conversations_counted_per_day"):
+        assert f"{reader} reads the change log of fct_message_funnel: every group" in output
+    columns = {row[0] for row in query(
+        db,
+        "select column_name from information_schema.columns "
+        "where table_schema = 'intermediate' and table_name = 'fct_message_funnel__changes'",
+    )}
+    assert "conversation_category" in columns
+    assert query(db, "select count(*) from intermediate.fct_message_funnel__changes where change_kind = 'rebuilt'") == [(1,)]
+    funnel_unique = next(
+        result["compiled_code"] for uid, result in _run_results(tmp_path).items()
+        if uid.startswith("test.msgwh.unique_combination_of_columns_fct_message_funnel_workspace_id__message_id.")
+    )
+    assert "__changes" not in funnel_unique
 
 
 def test_a_message_moved_to_another_contact_leaves_its_old_recipient_group(generated, tmp_path):

@@ -8,19 +8,9 @@ revenue as (
     select * from {{ ref('int_revenue_assigned_to_periods') }}
 ),
 
-messages as (
-    select * from {{ ref('stg_raw__messages') }}
-),
-
+-- SPEC §7: conversations of the marketing and utility categories, by local sent date
 conversations_per_day as (
-    select
-        workspace_id,
-        sent_date,
-        count(distinct conversation_id) as conversations
-    from messages
-    -- SPEC §7: conversations of the marketing and utility categories, by local sent date
-    where conversation_category in ('marketing', 'utility')
-    group by workspace_id, sent_date
+    select * from {{ ref('int_conversations_counted_per_day') }}
 ),
 
 {{ revenue_rollup_source_rows(
