@@ -113,17 +113,10 @@
 {%- endmacro %}
 
 
-{#- For a reader's incremental run: a CTE body of the groups (`group_columns`) of `model`'s
-    rows logged since the reader's watermark, old and new versions, that match `filter`;
-    every group of `model` and of the reader's stored rows when the model was rebuilt since
-    (or has no log yet: a warehouse built before the log existed). Null groups are left
-    out: a row without its group columns (a tombstone) is in no group. -#}
-{% macro groups_changed_in_log(model, group_columns, filter='true') -%}
+{#- Whether `model` was rebuilt after `watermark` (or has no log yet: a warehouse built
+    before the log existed), so that a reader must recompute everything; logged. -#}
+{% macro change_log_rebuilt_since(model, watermark) -%}
     {%- set change_log = change_log_relation(model) -%}
-    {%- set group_list = group_columns | join(', ') -%}
-    {%- set not_null = [] -%}
-    {%- for column in group_columns -%}{%- do not_null.append(column ~ ' is not null') -%}{%- endfor -%}
-    {%- set watermark = incremental_watermark() -%}
     {#- asked of the database: the log is created by SQL within this invocation, which
         dbt's relation cache does not see -#}
     {%- set rebuilt = not relation_exists(change_log) or run_query(
@@ -131,10 +124,41 @@
     ).columns[0].values()[0] > 0 -%}
     {%- do log(this.identifier ~ " reads the change log of " ~ model ~ ": "
         ~ ("every group (rebuilt, or no log yet)" if rebuilt else "logged groups"), info=True) -%}
+    {{ return(rebuilt) }}
+{%- endmacro %}
+
+
+{#- For a reader's incremental run: a CTE body of the groups (`group_columns`) of `model`'s
+    rows logged since the reader's watermark, old and new versions, that match `filter`;
+    every group of `model` and of the reader's stored rows when the model was rebuilt since
+    (or has no log yet: a warehouse built before the log existed). Null groups are left
+    out: a row without its group columns (a tombstone) is in no group.
+    `net_of`: columns that alone decide the reader's value of a group, with the group
+    columns (a distinct count's column, say); a group is then changed only when the
+    rows logged since the watermark change how many rows have some value of them (new
+    rows minus old ones): a row rewritten with the same values, or one leaving as another
+    with the same values arrives, leaves the group as it was. -#}
+{% macro groups_changed_in_log(model, group_columns, filter='true', net_of=[]) -%}
+    {%- set change_log = change_log_relation(model) -%}
+    {%- set group_list = group_columns | join(', ') -%}
+    {%- set not_null = [] -%}
+    {%- for column in group_columns -%}{%- do not_null.append(column ~ ' is not null') -%}{%- endfor -%}
+    {%- set watermark = incremental_watermark() -%}
+    {%- set rebuilt = change_log_rebuilt_since(model, watermark) -%}
     {%- if rebuilt %}
     select {{ group_list }} from {{ ref(model) }} where {{ filter }} and {{ not_null | join(' and ') }}
     union
     select {{ group_list }} from {{ this }}
+    {%- elif net_of %}
+    select distinct {{ group_list }}
+    from (
+        select {{ group_list }}, {{ net_of | join(', ') }}
+        from {{ change_log }}
+        where logged_at > {{ watermark }} and change_kind in ('old', 'new')
+            and {{ filter }} and {{ not_null | join(' and ') }}
+        group by {{ group_list }}, {{ net_of | join(', ') }}
+        having sum(case when change_kind = 'new' then 1 else -1 end) <> 0
+    ) as net_changes
     {%- else %}
     select distinct {{ group_list }}
     from {{ change_log }}

@@ -22,6 +22,15 @@
 {%- endmacro %}
 
 
+{#- Whether this is a build whose data tests may read only what the build wrote: an
+    incremental `dbt build` (not --full-refresh; not `dbt test`, which runs later and sees
+    no "rows of this run") with var('data_tests_scope') 'changed' (the default). -#}
+{% macro tests_read_changed_rows() -%}
+    {{ return(execute and flags.WHICH == 'build' and not flags.FULL_REFRESH
+        and var('data_tests_scope', 'changed') == 'changed') }}
+{%- endmacro %}
+
+
 {#- What a generic test reads in an incremental `dbt build` with var('data_tests_scope')
     'changed' (the default), or none for the whole relation: the rows this run wrote, where
     the warehouse can tell which they are cheaply.
@@ -41,8 +50,7 @@
     models, a model rebuilt by this run, and stg_raw__fx_rates (derived rates, not a
     projection). -#}
 {% macro changed_rows_for_test(relation) -%}
-    {%- if not execute or flags.WHICH != 'build' or flags.FULL_REFRESH
-        or var('data_tests_scope', 'changed') != 'changed' -%}
+    {%- if not tests_read_changed_rows() -%}
         {{ return(none) }}
     {%- endif -%}
     {%- set identifier = relation.identifier | default('', true) -%}

@@ -401,6 +401,26 @@ def test_an_incremental_build_tests_the_rows_it_loaded(generated, tmp_path):
         )
     assert query(db, f"select message_id, row_count from ({funnel_unique}) as failures") == [(written[1], 2)]
 
+    # the singular funnel test compares the messages the run touched: a written message
+    # whose funnel rows vanish is found; a message of an earlier run is not compared again
+    one_row_per_message = next(
+        result["compiled_code"] for uid, result in results.items()
+        if uid.startswith(prefix + "assert_funnel_has_one_row_per_staged_message")
+    )
+    assert "touched_messages" in one_row_per_message
+    with duckdb.connect(str(db)) as connection:
+        connection.execute(
+            f"delete from marts.fct_message_funnel where workspace_id = '{written[0]}' and message_id = '{written[1]}'"
+        )
+        connection.execute(
+            "delete from marts.fct_message_funnel where (workspace_id, message_id) in (select workspace_id, message_id "
+            "from marts.fct_message_funnel as funnel where not exists (select 1 from intermediate.fct_message_funnel__changes "
+            "as changes where changes.workspace_id = funnel.workspace_id and changes.message_id = funnel.message_id) limit 1)"
+        )
+    assert query(db, f"select message_id, is_staged, is_in_funnel from ({one_row_per_message}) as failures") == [
+        (written[1], True, False)
+    ]
+
 
 def test_a_change_log_whose_columns_changed_is_taken_as_rebuilt(generated, tmp_path):
     """A project upgrade that changes a model's change_log_columns finds the old log: the
@@ -466,16 +486,49 @@ def test_a_message_moved_to_another_contact_leaves_its_old_recipient_group(gener
         f"and contact_id in ('{old_contact}', '{new_contact}')",
     )
     assert groups == [(new_contact, 1)]
-    rebuilt = tmp_path / "rebuilt"
+    assert _rows_differing_from_a_full_rebuild(db, "campaign_recipients", raw_dir, tmp_path) == 0
+
+
+def _rows_differing_from_a_full_rebuild(db: Path, model: str, raw_dir: Path, tmp_path: Path) -> int:
+    """Rows of marts.<model> in `db` and in a `--full-refresh` of that model alone on a copy
+    of `db`, in one and not the other."""
+    rebuilt = tmp_path / f"rebuilt_{model}"
     rebuilt.mkdir()
     (rebuilt / "warehouse.duckdb").write_bytes(db.read_bytes())
-    run_dbt(["run", "--select", "campaign_recipients", "--full-refresh", *_vars(raw_dir)], rebuilt)
+    run_dbt(["run", "--select", model, "--full-refresh", *_vars(raw_dir)], rebuilt)
     with duckdb.connect(str(rebuilt / "warehouse.duckdb"), read_only=True) as connection:
         connection.execute(f"attach '{db}' as incremental (read_only)")
-        differing = connection.execute(
-            "select count(*) from ((select * from marts.campaign_recipients except all "
-            "select * from incremental.marts.campaign_recipients) union all "
-            "(select * from incremental.marts.campaign_recipients except all "
-            "select * from marts.campaign_recipients))"
+        return connection.execute(
+            f"select count(*) from ((select * from marts.{model} except all "
+            f"select * from incremental.marts.{model}) union all "
+            f"(select * from incremental.marts.{model} except all "
+            f"select * from marts.{model}))"
         ).fetchone()[0]
-    assert differing == 0
+
+
+def test_a_workspace_time_zone_change_redates_the_campaign_days(generated, tmp_path):
+    """campaign_daily_stats adds the funnel's logged changes to its stored days, which is
+    exact while every milestone keeps its local date: a workspace whose time zone changes
+    (its file re-exported) makes the next run recount every day, and the table equals a
+    full rebuild of it."""
+    _, raw_dir, db = _built_on_whole_data(generated, tmp_path)
+    workspaces_file = raw_dir / "workspaces" / "part-0.parquet"
+    workspace_id, timezone = query(
+        db,
+        "select workspace_id, timezone from staging.stg_raw__workspaces where workspace_id in "
+        "(select workspace_id from marts.campaign_daily_stats) order by workspace_id limit 1",
+    )[0]
+    moved_to = "Pacific/Kiritimati" if timezone != "Pacific/Kiritimati" else "Pacific/Pago_Pago"
+    before = query(db, f"select sum(sent), count(*) from marts.campaign_daily_stats where workspace_id = '{workspace_id}'")
+    rewritten = tmp_path / "workspaces.parquet"
+    with duckdb.connect() as connection:
+        connection.execute(
+            f"copy (select * replace (case when workspace_id = '{workspace_id}' then '{moved_to}' "
+            f"else timezone end as timezone) from read_parquet('{workspaces_file}')) to '{rewritten}' (format parquet)"
+        )
+    workspaces_file.write_bytes(rewritten.read_bytes())
+    output = run_dbt([*BUILD, *_vars(raw_dir)], tmp_path).stdout
+    assert "campaign_daily_stats recounts every day: a workspace changed" in output
+    after = query(db, f"select sum(sent), count(*) from marts.campaign_daily_stats where workspace_id = '{workspace_id}'")
+    assert after[0][0] == before[0][0]  # the same sends, on other local dates
+    assert _rows_differing_from_a_full_rebuild(db, "campaign_daily_stats", raw_dir, tmp_path) == 0

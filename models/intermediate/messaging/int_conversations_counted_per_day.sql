@@ -1,14 +1,19 @@
 {#- SPEC §7: the conversations of the marketing and utility categories, counted per local
     sent date; revenue_daily divides the day's revenue by them. A distinct count does not
-    add up across runs, so an incremental run recounts the days of funnel rows replaced or
-    written since the last run, before and after (macros/incremental/change_log.sql). -#}
+    add up across runs, so an incremental run recounts whole days: those where the funnel
+    rows replaced or written since the last run, before and after, change the count of
+    some (category, conversation) of the day (macros/incremental/change_log.sql); a message
+    rewritten for its events alone changes none. -#}
 {%- set conversation_categories = "conversation_category in ('marketing', 'utility')" -%}
 
 with
 
 {% if is_incremental() -%}
 affected_days as (
-    {{ groups_changed_in_log('fct_message_funnel', ['workspace_id', 'sent_date'], conversation_categories) }}
+    {{ groups_changed_in_log(
+        'fct_message_funnel', ['workspace_id', 'sent_date'], conversation_categories,
+        net_of=['conversation_category', 'conversation_id']
+    ) }}
 ),
 
 {% endif -%}

@@ -1,32 +1,76 @@
-with
+{#- Counts add up: an incremental run adds to the stored days the milestones of the
+    funnel rows written since the last run and takes away those of the rows they replaced
+    (the funnel's change log, macros/incremental/change_log.sql), without reading the
+    funnel. A rebuilt funnel, or a workspace row changed since the last run (its time zone
+    dates every milestone), recounts everything from the funnel instead. -#}
+{%- if not execute %}
+-- depends_on: {{ ref('base_raw__workspaces') }}
+{%- endif %}
+{%- set funnel_columns = [
+    'workspace_id', 'campaign_id', 'sent_at', 'delivered_at', 'viewed_at', 'clicked_at', 'goal_at'
+] -%}
+{%- set keys = ['workspace_id', 'campaign_id', 'activity_date'] -%}
+{%- set ns = namespace(from_log=false) -%}
+{%- if is_incremental() -%}
+    {%- set watermark = incremental_watermark() -%}
+    {%- set workspaces_changed = run_query(
+        "select count(*) from " ~ ref('base_raw__workspaces') ~ " where _loaded_at > " ~ watermark
+    ).columns[0].values()[0] > 0 -%}
+    {%- set ns.from_log = not change_log_rebuilt_since('fct_message_funnel', watermark) and not workspaces_changed -%}
+    {%- if workspaces_changed -%}
+        {%- do log(this.identifier ~ " recounts every day: a workspace changed", info=True) -%}
+    {%- endif -%}
+{%- endif -%}
 
-message_funnel as (
-    select * from {{ ref('fct_message_funnel') }}
-),
+with
 
 workspaces as (
     select * from {{ ref('stg_raw__workspaces') }}
 ),
 
+{% if ns.from_log -%}
+-- incremental run: the funnel rows written since the last run count up, those they replaced down
+funnel_changes as (
+    select
+        {{ funnel_columns | join(',\n        ') }},
+        case when change_kind = 'new' then 1 else -1 end as weight
+    from {{ change_log_relation('fct_message_funnel') }}
+    where
+        logged_at > {{ watermark }}
+        and change_kind in ('old', 'new')
+        and source_type = 'campaign'
+),
+
+{%- else -%}
+funnel_changes as (
+    select
+        {{ funnel_columns | join(',\n        ') }},
+        1 as weight
+    from {{ ref('fct_message_funnel') }}
+    where source_type = 'campaign'
+),
+
+{%- endif %}
+
 campaign_messages as (
     select
-        message_funnel.workspace_id,
-        message_funnel.campaign_id,
+        funnel_changes.workspace_id,
+        funnel_changes.campaign_id,
         workspaces.timezone,
-        message_funnel.sent_at,
+        funnel_changes.sent_at,
         -- a read or click proves delivery when the delivered webhook was lost (docs/DECISIONS.md)
         least(
-            message_funnel.delivered_at,
-            message_funnel.viewed_at,
-            message_funnel.clicked_at
+            funnel_changes.delivered_at,
+            funnel_changes.viewed_at,
+            funnel_changes.clicked_at
         ) as delivered_at,
-        message_funnel.viewed_at,
-        message_funnel.clicked_at,
-        message_funnel.goal_at
-    from message_funnel
+        funnel_changes.viewed_at,
+        funnel_changes.clicked_at,
+        funnel_changes.goal_at,
+        funnel_changes.weight
+    from funnel_changes
     inner join workspaces
-        on message_funnel.workspace_id = workspaces.workspace_id
-    where message_funnel.source_type = 'campaign'
+        on funnel_changes.workspace_id = workspaces.workspace_id
 ),
 
 milestones as (
@@ -36,6 +80,7 @@ milestones as (
         campaign_id,
         timezone,
         'sent' as milestone,
+        weight,
         {{ utc_quarter_hour('sent_at') }} as utc_quarter_hour
     from campaign_messages
     union all
@@ -44,6 +89,7 @@ milestones as (
         campaign_id,
         timezone,
         'delivered' as milestone,
+        weight,
         {{ utc_quarter_hour('delivered_at') }} as utc_quarter_hour
     from campaign_messages
     where delivered_at is not null
@@ -53,6 +99,7 @@ milestones as (
         campaign_id,
         timezone,
         'viewed' as milestone,
+        weight,
         {{ utc_quarter_hour('viewed_at') }} as utc_quarter_hour
     from campaign_messages
     where viewed_at is not null
@@ -62,6 +109,7 @@ milestones as (
         campaign_id,
         timezone,
         'clicked' as milestone,
+        weight,
         {{ utc_quarter_hour('clicked_at') }} as utc_quarter_hour
     from campaign_messages
     where clicked_at is not null
@@ -71,6 +119,7 @@ milestones as (
         campaign_id,
         timezone,
         'goal' as milestone,
+        weight,
         {{ utc_quarter_hour('goal_at') }} as utc_quarter_hour
     from campaign_messages
     where goal_at is not null
@@ -82,11 +131,11 @@ stats_per_quarter_hour as (
         campaign_id,
         timezone,
         utc_quarter_hour,
-        count(case when milestone = 'sent' then 1 end) as sent,
-        count(case when milestone = 'delivered' then 1 end) as delivered,
-        count(case when milestone = 'viewed' then 1 end) as viewed,
-        count(case when milestone = 'clicked' then 1 end) as clicked,
-        count(case when milestone = 'goal' then 1 end) as goal
+        sum(case when milestone = 'sent' then weight else 0 end) as sent,
+        sum(case when milestone = 'delivered' then weight else 0 end) as delivered,
+        sum(case when milestone = 'viewed' then weight else 0 end) as viewed,
+        sum(case when milestone = 'clicked' then weight else 0 end) as clicked,
+        sum(case when milestone = 'goal' then weight else 0 end) as goal
     from milestones
     group by
         workspace_id,
@@ -121,4 +170,45 @@ stats_per_day as (
         local_dates.local_date
 )
 
-select * from stats_per_day
+{% if ns.from_log -%}
+,
+
+-- the stored counts of the days that changed, plus the changes
+merged as (
+    select
+        stats_per_day.workspace_id,
+        stats_per_day.campaign_id,
+        {%- for milestone in ['sent', 'delivered', 'viewed', 'clicked', 'goal'] %}
+        coalesce(stored.{{ milestone }}, 0) + stats_per_day.{{ milestone }} as {{ milestone }},
+        {%- endfor %}
+        stats_per_day.activity_date
+    from stats_per_day
+    left join {{ this }} as stored
+        on
+            stats_per_day.workspace_id = stored.workspace_id
+            and stats_per_day.campaign_id = stored.campaign_id
+            and stats_per_day.activity_date = stored.activity_date
+)
+
+-- a day left with no activity goes: a tombstone (sent null)
+select
+    workspace_id,
+    campaign_id,
+    {%- for milestone in ['sent', 'delivered', 'viewed', 'clicked', 'goal'] %}
+    case
+        when sent <> 0 or delivered <> 0 or viewed <> 0 or clicked <> 0 or goal <> 0
+            then cast({{ milestone }} as {{ dbt.type_bigint() }})
+    end as {{ milestone }},
+    {%- endfor %}
+    activity_date
+from merged
+{%- else -%}
+{%- if is_incremental() %},
+
+-- recounted in full: every stored day too, so a day with no activity left goes
+stored_days as (
+    select {{ keys | join(', ') }} from {{ this }}
+)
+{%- endif %}
+{{ select_with_tombstones('stats_per_day', 'stored_days', keys) }}
+{%- endif %}

@@ -100,6 +100,29 @@ affected_contacts as (
     {{ keys_differing_from_stored('email_hashes', 'true', contact_key, ['email_hashed']) }}
 ),
 
+-- the masked phone of a contact whose row did not change since the last run is the stored
+-- one: the mask is a Python UDF (about 1 s per 200k contacts at the benchmark's scale)
+reloaded_contacts as (
+    select distinct
+        workspace_id,
+        contact_id
+    from {{ ref('base_raw__contacts') }}
+    where _loaded_at > {{ incremental_watermark() }}
+),
+
+stored_phones as (
+    select
+        stored.workspace_id,
+        stored.contact_id,
+        stored.phone_masked
+    from {{ this }} as stored
+    left join reloaded_contacts
+        on
+            stored.workspace_id = reloaded_contacts.workspace_id
+            and stored.contact_id = reloaded_contacts.contact_id
+    where reloaded_contacts.contact_id is null
+),
+
 {% endif -%}
 contacts as (
     select * from {{ ref('stg_raw__contacts') }}
@@ -152,12 +175,41 @@ orders_per_contact as (
         contact_id
 ),
 
+-- SPEC §7: marts show a phone only masked
+phones as (
+    {%- if is_incremental() %}
+    select
+        stored_phones.workspace_id,
+        stored_phones.contact_id,
+        stored_phones.phone_masked
+    from stored_phones
+    inner join contacts
+        on
+            stored_phones.workspace_id = contacts.workspace_id
+            and stored_phones.contact_id = contacts.contact_id
+    union all
+    {%- endif %}
+    select
+        contacts.workspace_id,
+        contacts.contact_id,
+        {{ mask_phone('contacts.phone_e164') }} as phone_masked
+    from contacts
+    {%- if is_incremental() %}
+    -- only the rows left: the UDF is called per batch of rows, however few are kept
+    left join stored_phones
+        on
+            contacts.workspace_id = stored_phones.workspace_id
+            and contacts.contact_id = stored_phones.contact_id
+    where stored_phones.contact_id is null
+    {%- endif %}
+),
+
 contacts_with_totals as (
     select
         contacts.workspace_id,
         contacts.contact_id,
         -- SPEC §7: marts show a phone only masked and an e-mail only hashed
-        {{ mask_phone('contacts.phone_e164') }} as phone_masked,
+        phones.phone_masked,
         {{ hash_email('contacts.email_normalized') }} as email_hashed,
         contacts.channel,
         contacts.country_code,
@@ -199,6 +251,10 @@ contacts_with_totals as (
         on
             contacts.workspace_id = orders_per_contact.workspace_id
             and contacts.contact_id = orders_per_contact.contact_id
+    inner join phones
+        on
+            contacts.workspace_id = phones.workspace_id
+            and contacts.contact_id = phones.contact_id
 )
 
 -- a contact no longer usable: a tombstone (stitched_customers null)

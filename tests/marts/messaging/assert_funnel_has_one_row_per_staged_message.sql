@@ -1,12 +1,40 @@
+{#- In an incremental build (tests_read_changed_rows) only the messages the build touched
+    are compared: those whose base row it loaded (usable or not) and those whose funnel row
+    it wrote (the funnel's change log). A message it touched on neither side was compared
+    when it last changed. A funnel rebuilt by this build (or without a log): every message. -#}
+{%- if not execute %}
+-- depends_on: {{ ref('base_raw__messages') }}
+{%- endif %}
+{%- set keys = ['workspace_id', 'message_id'] -%}
+{%- set funnel_keys_written = keys_logged_this_run(ref('fct_message_funnel'), keys)
+    if tests_read_changed_rows() else none -%}
 -- SPEC §6: the funnel has one row per staged message, no more, no less.
 with
 
+{% if funnel_keys_written is not none -%}
+touched_messages as (
+    {{ funnel_keys_written }}
+    union
+    select
+        base_messages.workspace_id,
+        base_messages.message_id
+    from {{ ref('base_raw__messages') }} as base_messages
+    where base_messages._loaded_at = {{ incremental_run_timestamp() }}
+),
+
+{% endif -%}
 messages as (
     select * from {{ ref('stg_raw__messages') }}
+    {%- if funnel_keys_written is not none %}
+    where {{ in_affected_keys('touched_messages', 'stg_raw__messages', keys) }}
+    {%- endif %}
 ),
 
 funnel as (
     select * from {{ ref('fct_message_funnel') }}
+    {%- if funnel_keys_written is not none %}
+    where {{ in_affected_keys('touched_messages', 'fct_message_funnel', keys) }}
+    {%- endif %}
 ),
 
 compared as (
