@@ -195,13 +195,15 @@ select
     workspace_id,
     campaign_id,
     {%- for milestone in ['sent', 'delivered', 'viewed', 'clicked', 'goal'] %}
-    case
-        when sent <> 0 or delivered <> 0 or viewed <> 0 or clicked <> 0 or goal <> 0
-            then cast({{ milestone }} as {{ dbt.type_bigint() }})
-    end as {{ milestone }},
+    case when has_activity then cast({{ milestone }} as {{ dbt.type_bigint() }}) end as {{ milestone }},
     {%- endfor %}
     activity_date
-from merged
+from (
+    select
+        *,
+        sent <> 0 or delivered <> 0 or viewed <> 0 or clicked <> 0 or goal <> 0 as has_activity
+    from merged
+) as merged_with_activity
 {%- else -%}
 {%- if is_incremental() %},
 
