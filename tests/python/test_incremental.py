@@ -198,6 +198,8 @@ def test_incremental_batches_equal_full_refresh(incremental_runs):
     for output in incremental_runs["outputs"][1:]:
         assert "campaign_recipients reads the change log of fct_message_funnel: logged groups" in output
         assert "int_conversations_counted_per_day reads the change log of fct_message_funnel: logged groups" in output
+        for rollup in ["revenue_daily", "revenue_weekly", "revenue_monthly"]:
+            assert f"{rollup} reads the change log of int_revenue_assigned_to_periods: logged groups" in output
     incremental_db = incremental_runs["incremental"] / "warehouse.duckdb"
     full_db = incremental_runs["full"] / "warehouse.duckdb"
     assert query(full_db, "select count(*) from marts.fct_order_attribution")[0][0] > 0
@@ -228,8 +230,10 @@ def test_refresh_without_new_data_changes_nothing(incremental_runs):
         for table in base_tables
     }
     assert {table: count for table, count in new_versions.items() if count} == {}
-    # the funnel's change log keeps only what its reader has not processed: nothing now
-    assert query(db, "select count(*) from intermediate.fct_message_funnel__changes")[0][0] == 0
+    # the change logs keep only what their readers have not processed: nothing now (and
+    # the revenue rows, compared in full with the stored ones, wrote nothing)
+    for log in ["fct_message_funnel__changes", "int_revenue_assigned_to_periods__changes"]:
+        assert query(db, f"select count(*) from intermediate.{log}")[0][0] == 0, log
 
 
 def _landed_whole(source: Path, raw_dir: Path) -> Path:

@@ -1,7 +1,38 @@
+{#- an incremental run reads these base tables: refs declared while parsing only -#}
+{%- if not execute %}
+-- depends_on: {{ ref('base_raw__contacts') }}
+-- depends_on: {{ ref('base_raw__workspaces') }}
+{%- endif %}
+{%- set contact_key = ['workspace_id', 'contact_id'] -%}
+
 with
 
+{% if is_incremental() -%}
+-- incremental run: the contacts whose row changed since the last run (every version: a
+-- contact that left staging has a new one) and every staged contact of a workspace whose
+-- row changed (its time zone dates them all anew; a workspace that went drops them)
+affected_contacts as (
+    select
+        workspace_id,
+        contact_id
+    from {{ ref('base_raw__contacts') }}
+    where _loaded_at > {{ incremental_watermark() }}
+    union
+    select
+        contacts.workspace_id,
+        contacts.contact_id
+    from {{ ref('stg_raw__contacts') }} as contacts
+    inner join {{ ref('base_raw__workspaces') }} as changed_workspaces
+        on contacts.workspace_id = changed_workspaces.workspace_id
+    where changed_workspaces._loaded_at > {{ incremental_watermark() }}
+),
+
+{% endif -%}
 contacts as (
     select * from {{ ref('stg_raw__contacts') }}
+    {%- if is_incremental() %}
+    where {{ in_affected_keys('affected_contacts', 'stg_raw__contacts', contact_key) }}
+    {%- endif %}
 ),
 
 workspaces as (
@@ -38,5 +69,5 @@ contacts_with_cohort as (
         created_at
     from contacts_with_local_signup
 )
-
-select * from contacts_with_cohort
+-- a contact no longer staged (rejected, displaced): a tombstone (signup_date null)
+{{ select_with_tombstones('contacts_with_cohort', 'affected_contacts', contact_key) }}

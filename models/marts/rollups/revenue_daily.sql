@@ -1,16 +1,42 @@
 with
 
-days as (
+spine_days as (
     select * from {{ ref('int_workspace_days_spined') }}
-),
-
-revenue as (
-    select * from {{ ref('int_revenue_assigned_to_periods') }}
 ),
 
 -- SPEC §7: conversations of the marketing and utility categories, by local sent date
 conversations_per_day as (
     select * from {{ ref('int_conversations_counted_per_day') }}
+),
+
+spine_conversations as (
+    -- the values of each day's 'all' row that do not come from revenue
+    select
+        spine_days.workspace_id,
+        spine_days.date_day as revenue_date,
+        coalesce(conversations_per_day.conversations, 0) as conversations
+    from spine_days
+    left join conversations_per_day
+        on
+            spine_days.workspace_id = conversations_per_day.workspace_id
+            and spine_days.date_day = conversations_per_day.sent_date
+),
+
+{% if is_incremental() -%}
+affected_periods as (
+    {{ revenue_rollup_affected_periods('revenue_date', 'spine_conversations', ['conversations']) }}
+),
+
+{% endif -%}
+days as (
+    select * from spine_conversations
+    {%- if is_incremental() %}
+    where {{ in_affected_keys('affected_periods', 'spine_conversations', ['workspace_id', 'revenue_date']) }}
+    {%- endif %}
+),
+
+revenue as (
+    {{ revenue_rows_of_affected_periods('revenue_date') }}
 ),
 
 {{ revenue_rollup_source_rows(
@@ -28,21 +54,17 @@ day_rows as (
         cast(0 as decimal(18, 2)) as net_revenue,
         0 as orders,
         0 as conversions,
-        coalesce(conversations_per_day.conversations, 0) as conversations,
-        -- SPEC §7: revenue per marketing + utility conversation of the day
-        {{ safe_divide('coalesce(period_totals.period_gross_revenue, 0)', 'conversations_per_day.conversations') }}
+        days.conversations,
+        -- SPEC §7: revenue per marketing + utility conversation of the day (null when 0)
+        {{ safe_divide('coalesce(period_totals.period_gross_revenue, 0)', 'days.conversations') }}
             as revenue_per_conversation,
         cast(null as {{ dbt.type_float() }}) as revenue_share,
-        days.date_day as revenue_date
+        days.revenue_date
     from days
-    left join conversations_per_day
-        on
-            days.workspace_id = conversations_per_day.workspace_id
-            and days.date_day = conversations_per_day.sent_date
     left join period_totals
         on
             days.workspace_id = period_totals.workspace_id
-            and days.date_day = period_totals.revenue_date
+            and days.revenue_date = period_totals.revenue_date
 ),
 
 all_rows as (
@@ -66,5 +88,5 @@ final as (
         revenue_date
     from all_rows
 )
-
-select * from final
+-- a day that left the spine: a tombstone (source_type null)
+{{ select_with_tombstones('final', 'affected_periods', ['workspace_id', 'revenue_date']) }}
