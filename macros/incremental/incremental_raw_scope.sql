@@ -122,13 +122,19 @@
 
     {%- set new_keys = "select distinct " ~ typed_row_key(table_name, key_columns, key_expressions)
         ~ " as _row_key from " ~ raw_file_reader(table_name, new_files) -%}
-    {%- set counts = run_query(
-        "select (select count(*) from (" ~ stored_in_scope ~ ") as affected), "
-        ~ (("(select count(*) from (" ~ new_keys ~ ") as new_keys inner join " ~ this
-            ~ " as stored using (_row_key))") if new_files else "0")
-    ) -%}
-    {%- set affected_stored = counts.rows[0][0] -%}
-    {%- set new_keys_stored = counts.rows[0][1] -%}
+    {%- set affected_stored = run_query(
+        "select count(*) from (" ~ stored_in_scope ~ ") as affected"
+    ).columns[0].values()[0] -%}
+    {#- whether new files hold stored keys decides only between `new_files` and `delta`,
+        so it is asked only when no stored row is in scope anyway (a join of the new
+        files' keys with every stored key: 1.5 s for 21M events at 1M contacts) -#}
+    {%- set new_keys_stored = 0 -%}
+    {%- if new_files and affected_stored == 0 and delta_allowed -%}
+        {%- set new_keys_stored = run_query(
+            "select count(*) from (" ~ new_keys ~ ") as new_keys inner join " ~ this
+            ~ " as stored using (_row_key)"
+        ).columns[0].values()[0] -%}
+    {%- endif -%}
 
     {%- if not new_files and affected_stored == 0 -%}
         {{ return({'mode': 'skip', 'source': '(select * from ' ~ full_source ~ ' as raw_rows where false)',

@@ -23,6 +23,16 @@
 {%- endmacro %}
 
 
+{#- A select of the distinct `key_columns` of the rows of base table `base_model` loaded
+    after this model's watermark (every version of a row that changed since its last run). -#}
+{% macro keys_loaded_since_watermark(base_model, key_columns) -%}
+    select distinct
+        {{ key_columns | join(', ') }}
+    from {{ ref(base_model) }}
+    where _loaded_at > {{ incremental_watermark() }}
+{%- endmacro %}
+
+
 {#- The messages (workspace_id, message_id) whose row or events changed since
     `watermark`: keys of base rows of messages and message events loaded after it.
     A message keeps its key across versions, and an event that moved to another

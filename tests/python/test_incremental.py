@@ -286,6 +286,48 @@ def test_a_late_touch_moves_the_last_touch_of_an_older_order(generated, tmp_path
     assert moved == [(created_at - dt.timedelta(hours=1), message_id)]
 
 
+def test_a_late_earlier_click_moves_the_click_to_its_message(generated, tmp_path):
+    """SPEC §5 with a late webhook: a clicked event that arrives later but carries a stored
+    click id, stamped a minute before the click's first event and naming another message,
+    becomes the click's first event on the next incremental build (the clicks recompute
+    every click id of the event versions a run loaded), and the affiliate conversions
+    credited through the click follow it."""
+    source, raw_dir, db = _built_on_whole_data(generated, tmp_path)
+    picked = query(
+        db,
+        "select clicks.workspace_id, clicks.click_id, clicks.clicked_at, other.message_id "
+        "from intermediate.int_affiliate_clicks_resolved_to_offers as clicks "
+        "inner join staging.stg_raw__messages as other "
+        "on clicks.workspace_id = other.workspace_id and clicks.message_id <> other.message_id "
+        "where clicks.click_id in (select click_id from marts.fct_affiliate_conversions where is_attributed) "
+        "order by clicks.workspace_id, clicks.click_id, other.message_id limit 1",
+    )
+    assert picked, "no credited click to move"
+    workspace_id, click_id, clicked_at, other_message_id = picked[0]
+    with duckdb.connect() as connection:
+        connection.execute(
+            f"copy (select * replace ("
+            f"'{workspace_id}' as workspace_id, 'late-click-1' as event_id, '{other_message_id}' as message_id, "
+            f"'clicked' as event_type, timestamp '{clicked_at}' - interval 1 minute as occurred_at, "
+            f"'{click_id}' as click_id) "
+            f"from read_parquet('{source / 'message_events.parquet'}') limit 1) "
+            f"to '{raw_dir / 'message_events' / 'part-1.parquet'}' (format parquet)"
+        )
+    run_dbt([*BUILD, *_vars(raw_dir)], tmp_path)
+    moved = query(
+        db,
+        f"select click_event_id, message_id, clicked_at from intermediate.int_affiliate_clicks_resolved_to_offers "
+        f"where workspace_id = '{workspace_id}' and click_id = '{click_id}'",
+    )
+    assert moved == [("late-click-1", other_message_id, clicked_at - dt.timedelta(minutes=1))]
+    credited = query(
+        db,
+        f"select distinct message_id from marts.fct_affiliate_conversions "
+        f"where workspace_id = '{workspace_id}' and click_id = '{click_id}' and is_attributed",
+    )
+    assert credited == [(other_message_id,)]
+
+
 def _run_results(workdir: Path) -> dict[str, dict]:
     """The last dbt invocation's results under `workdir`, by unique id."""
     results = json.loads((workdir / "target" / "run_results.json").read_text())["results"]
@@ -490,31 +532,39 @@ def test_a_message_moved_to_another_contact_leaves_its_old_recipient_group(gener
         f"and contact_id in ('{old_contact}', '{new_contact}')",
     )
     assert groups == [(new_contact, 1)]
-    assert _rows_differing_from_a_full_rebuild(db, "campaign_recipients", raw_dir, tmp_path) == 0
+    assert _rows_differing_from_a_full_rebuild(db, ["campaign_recipients"], raw_dir, tmp_path) == {}
 
 
-def _rows_differing_from_a_full_rebuild(db: Path, model: str, raw_dir: Path, tmp_path: Path) -> int:
-    """Rows of marts.<model> in `db` and in a `--full-refresh` of that model alone on a copy
-    of `db`, in one and not the other."""
-    rebuilt = tmp_path / f"rebuilt_{model}"
+def _rows_differing_from_a_full_rebuild(
+    db: Path, models: list[str], raw_dir: Path, tmp_path: Path, upstream: tuple[str, ...] = ()
+) -> dict[str, int]:
+    """Per model: rows of marts.<model> in `db` and in a `--full-refresh` of those models
+    (after the incremental `upstream` models they read) alone on a copy of `db`, in one and
+    not the other (models with none left out)."""
+    rebuilt = tmp_path / "rebuilt"
     rebuilt.mkdir()
     (rebuilt / "warehouse.duckdb").write_bytes(db.read_bytes())
-    run_dbt(["run", "--select", model, "--full-refresh", *_vars(raw_dir)], rebuilt)
+    run_dbt(["run", "--select", *upstream, *models, "--full-refresh", *_vars(raw_dir)], rebuilt)
+    differing = {}
     with duckdb.connect(str(rebuilt / "warehouse.duckdb"), read_only=True) as connection:
         connection.execute(f"attach '{db}' as incremental (read_only)")
-        return connection.execute(
-            f"select count(*) from ((select * from marts.{model} except all "
-            f"select * from incremental.marts.{model}) union all "
-            f"(select * from incremental.marts.{model} except all "
-            f"select * from marts.{model}))"
-        ).fetchone()[0]
+        for model in models:
+            differing[model] = connection.execute(
+                f"select count(*) from ((select * from marts.{model} except all "
+                f"select * from incremental.marts.{model}) union all "
+                f"(select * from incremental.marts.{model} except all "
+                f"select * from marts.{model}))"
+            ).fetchone()[0]
+    return {model: count for model, count in differing.items() if count}
 
 
 def test_a_workspace_time_zone_change_redates_the_campaign_days(generated, tmp_path):
     """campaign_daily_stats adds the funnel's logged changes to its stored days, which is
     exact while every milestone keeps its local date: a workspace whose time zone changes
     (its file re-exported) makes the next run recount every day, and the table equals a
-    full rebuild of it."""
+    full rebuild of it. The revenue rollups recompute the periods the workspace's revenue
+    left and reached, and the cohorts the contacts' new signup dates, equal to a full
+    rebuild too."""
     _, raw_dir, db = _built_on_whole_data(generated, tmp_path)
     workspaces_file = raw_dir / "workspaces" / "part-0.parquet"
     workspace_id, timezone = query(
@@ -535,4 +585,9 @@ def test_a_workspace_time_zone_change_redates_the_campaign_days(generated, tmp_p
     assert "campaign_daily_stats recounts every day: a workspace changed" in output
     after = query(db, f"select sum(sent), count(*) from marts.campaign_daily_stats where workspace_id = '{workspace_id}'")
     assert after[0][0] == before[0][0]  # the same sends, on other local dates
-    assert _rows_differing_from_a_full_rebuild(db, "campaign_daily_stats", raw_dir, tmp_path) == 0
+    # the revenue rows and signups of the workspace move to other local periods too
+    for model in ["revenue_daily", "revenue_weekly", "revenue_monthly"]:
+        assert f"{model} reads the change log of int_revenue_assigned_to_periods: logged groups" in output
+    redated = ["campaign_daily_stats", "revenue_daily", "revenue_weekly", "revenue_monthly", "ltv_cohorts"]
+    upstream = ("int_revenue_assigned_to_periods", "int_contacts_dated_to_signup_cohorts")
+    assert _rows_differing_from_a_full_rebuild(db, redated, raw_dir, tmp_path, upstream) == {}

@@ -1,7 +1,62 @@
+{#- an incremental run reads these base tables: refs declared while parsing only -#}
+{%- if not execute %}
+-- depends_on: {{ ref('base_raw__message_events') }}
+-- depends_on: {{ ref('base_raw__messages') }}
+-- depends_on: {{ ref('base_raw__creatives') }}
+-- depends_on: {{ ref('base_raw__offers') }}
+{%- endif %}
+{%- set click_key = ['workspace_id', 'click_id'] -%}
+
 with
 
+{% if is_incremental() -%}
+-- incremental run: the clicks that new data can change (docs/DECISIONS.md)
+changed_messages as (
+    {{ keys_loaded_since_watermark('base_raw__messages', ['workspace_id', 'message_id']) }}
+),
+
+changed_workspaces as (
+    -- a creative's offer or an offer's window changed
+    select workspace_id from {{ ref('base_raw__creatives') }}
+    where _loaded_at > {{ incremental_watermark() }}
+    union
+    select workspace_id from {{ ref('base_raw__offers') }}
+    where _loaded_at > {{ incremental_watermark() }}
+),
+
+affected_clicks as (
+    -- every click id of an event version loaded since the last run: a new, late, moved
+    -- or rejected click event can change which event comes first; an event whose message
+    -- became staged or went is loaded again too (its rejection changed)
+    select
+        workspace_id,
+        click_id
+    from {{ ref('base_raw__message_events') }}
+    where _loaded_at > {{ incremental_watermark() }} and click_id is not null
+    union
+    -- a stored click whose message changed (another contact, campaign, creative, offer)
+    select
+        stored.workspace_id,
+        stored.click_id
+    from {{ this }} as stored
+    where {{ in_affected_keys('changed_messages', 'stored', ['workspace_id', 'message_id']) }}
+    union
+    -- every click of a workspace whose creatives or offers changed
+    select
+        message_events.workspace_id,
+        message_events.click_id
+    from {{ ref('stg_raw__message_events') }} as message_events
+    where
+        message_events.click_id is not null
+        and message_events.workspace_id in (select changed_workspaces.workspace_id from changed_workspaces)
+),
+
+{% endif -%}
 message_events as (
     select * from {{ ref('stg_raw__message_events') }}
+    {%- if is_incremental() %}
+    where {{ in_affected_keys('affected_clicks', 'stg_raw__message_events', click_key) }}
+    {%- endif %}
 ),
 
 messages as (
@@ -139,5 +194,5 @@ clicks_with_windows as (
         clicked_at
     from clicks_with_offers
 )
-
-select * from clicks_with_windows
+-- a click whose first event went, or whose message is no longer staged: a tombstone (clicked_at null)
+{{ select_with_tombstones('clicks_with_windows', 'affected_clicks', click_key) }}

@@ -12,11 +12,7 @@ with
 -- contact that left staging has a new one) and every staged contact of a workspace whose
 -- row changed (its time zone dates them all anew; a workspace that went drops them)
 affected_contacts as (
-    select
-        workspace_id,
-        contact_id
-    from {{ ref('base_raw__contacts') }}
-    where _loaded_at > {{ incremental_watermark() }}
+    {{ keys_loaded_since_watermark('base_raw__contacts', contact_key) }}
     union
     select
         contacts.workspace_id,

@@ -78,11 +78,7 @@ signup_months as (
 -- incremental run: the contacts whose row, stitching, signup, e-mail hash, messages or
 -- credited orders changed since the last run (old and new versions of funnel and attribution rows)
 affected_contacts as (
-    select
-        workspace_id,
-        contact_id
-    from {{ ref('base_raw__contacts') }}
-    where _loaded_at > {{ incremental_watermark() }}
+    {{ keys_loaded_since_watermark('base_raw__contacts', contact_key) }}
     union
     {{ groups_changed_in_log('fct_message_funnel', contact_key) }}
     union
@@ -103,11 +99,7 @@ affected_contacts as (
 -- the masked phone of a contact whose row did not change since the last run is the stored
 -- one: the mask is a Python UDF (about 1 s per 200k contacts at the benchmark's scale)
 reloaded_contacts as (
-    select distinct
-        workspace_id,
-        contact_id
-    from {{ ref('base_raw__contacts') }}
-    where _loaded_at > {{ incremental_watermark() }}
+    {{ keys_loaded_since_watermark('base_raw__contacts', contact_key) }}
 ),
 
 stored_phones as (
