@@ -17,11 +17,9 @@ changed_messages as (
 
 changed_workspaces as (
     -- a creative's offer or an offer's window changed
-    select workspace_id from {{ ref('base_raw__creatives') }}
-    where _loaded_at > {{ incremental_watermark() }}
+    {{ keys_loaded_since_watermark('base_raw__creatives', ['workspace_id']) }}
     union
-    select workspace_id from {{ ref('base_raw__offers') }}
-    where _loaded_at > {{ incremental_watermark() }}
+    {{ keys_loaded_since_watermark('base_raw__offers', ['workspace_id']) }}
 ),
 
 affected_clicks as (
