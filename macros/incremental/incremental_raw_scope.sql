@@ -24,12 +24,19 @@
     a postback duplicates another of the same conversion, say) has only `skip` and
     `full`: a new row may change a stored row of another key.
 
+    `stored_versions`: the model stores every raw column as typed (typed_raw_columns),
+    or nulls one only where no check, ranking or output reads it. Then `delta` reads
+    only the new files, and takes the older versions of the keys in scope from the
+    stored rows (`stored_rows`; typed_raw_rows turns them back into typed rows): every
+    raw row of a file already read is stored once, and typing is deterministic, so this
+    equals re-reading the old files without scanning them.
+
     `key_expressions`: see typed_row_key. `parents`: what the model's checks look up, each
       {'model': 'base_raw__contacts', 'columns': [('contact_id', 'contact_id'), ...]}
     (a stored row is in scope when a parent row with the same values changed), or
       {'model': 'base_raw__fx_rates', 'predicate': "<sql on the stored row>"}
     where `__CHANGED__` in the predicate is replaced by the parent's changed rows. -#}
-{% macro incremental_raw_scope(table_name, key_columns, parents=[], delta_allowed=true, key_expressions={}) -%}
+{% macro incremental_raw_scope(table_name, key_columns, parents=[], delta_allowed=true, key_expressions={}, stored_versions=false) -%}
     {%- set full_source = raw_source(table_name) -%}
     {%- set full = {'mode': 'full', 'source': full_source, 'reason': 'full refresh'} -%}
     {%- if not execute -%}
@@ -151,6 +158,25 @@
     {%- endif -%}
     {%- set scope_keys = "(" ~ stored_in_scope
         ~ ((" union select _row_key from (" ~ new_keys ~ ") as new_keys") if new_files else "") ~ ")" -%}
+    {%- if stored_versions -%}
+        {%- set missing = [] -%}
+        {%- for column, data_type in raw_contract()[table_name] + [('rejection_reason', 'varchar')] -%}
+            {%- if column not in stored_columns -%}{%- do missing.append(column) -%}{%- endif -%}
+        {%- endfor -%}
+        {%- if missing -%}
+            {{ exceptions.raise_compiler_error(
+                this.identifier ~ " sets stored_versions but does not store " ~ missing | join(', ')
+            ) }}
+        {%- endif -%}
+        {{ return({
+            'mode': 'delta',
+            'source': raw_file_reader(table_name, new_files) if new_files
+                else '(select * from ' ~ full_source ~ ' as raw_rows where false)',
+            'stored_rows': "(select * from " ~ this ~ " as stored where _row_key in " ~ scope_keys ~ ")",
+            'reason': new_files | length ~ ' new file(s), ' ~ affected_stored
+                ~ ' stored row(s) affected; older versions from the stored rows',
+        }) }}
+    {%- endif -%}
     {{ return({
         'mode': 'delta',
         'source': "(select * from " ~ full_source ~ " as raw_rows where "

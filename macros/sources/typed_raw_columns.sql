@@ -33,3 +33,33 @@
         {{ dbt.safe_cast(column, data_type) }}
     {%- endif -%}
 {%- endmacro %}
+
+
+{#- The typed rows a staging base table checks: what incremental_raw_scope's `source`
+    holds, typed; in `delta` mode with `stored_versions`, also the stored versions of
+    the keys in scope, as typed when their files were read. A stored rejection
+    'invalid_<column>' comes only from typing (the first check of every base table),
+    so it is that row's `invalid_value_reason` again. -#}
+{% macro typed_raw_rows(table_name, raw_scope) -%}
+    select {{ typed_raw_columns(table_name) }}
+    from {{ raw_scope.source }} as source
+    {%- if raw_scope.get('stored_rows') %}
+    union all
+    select
+    {%- for column, data_type in raw_contract()[table_name] %}
+        stored.{{ column }},
+    {%- endfor %}
+        {%- set invalid = [] -%}
+        {%- for column, data_type in raw_contract()[table_name] | rejectattr(1, 'equalto', 'varchar') -%}
+            {%- do invalid.append("'invalid_" ~ column ~ "'") -%}
+        {%- endfor %}
+        {%- if invalid %}
+        case
+            when stored.rejection_reason in ({{ invalid | join(', ') }}) then stored.rejection_reason
+        end as invalid_value_reason
+        {%- else %}
+        cast(null as {{ dbt.type_string() }}) as invalid_value_reason
+        {%- endif %}
+    from {{ raw_scope.stored_rows }} as stored
+    {%- endif %}
+{%- endmacro %}

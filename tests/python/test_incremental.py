@@ -114,27 +114,31 @@ def _vars(raw_dir: Path) -> list[str]:
     return ["--vars", "{raw_path: '" + str(raw_dir) + "'}"]
 
 
-def _mart_tables(db: Path) -> list[str]:
+def _mart_tables(db: Path, schema: str = "marts", prefix: str = "") -> list[str]:
     rows = query(
         db,
         "select table_name from information_schema.tables "
-        "where table_schema = 'marts' and table_type = 'BASE TABLE' order by table_name",
+        f"where table_schema = '{schema}' and table_type = 'BASE TABLE' "
+        f"and starts_with(table_name, '{prefix}') order by table_name",
     )
     return [row[0] for row in rows]
 
 
-def _differences(left_db: Path, right_db: Path) -> dict[str, tuple[int, int]]:
-    """Per mart table: rows only in left, rows only in right (multiset difference)."""
-    tables = _mart_tables(left_db)
-    assert tables == _mart_tables(right_db)
+def _differences(left_db: Path, right_db: Path, schema: str = "marts", prefix: str = "") -> dict[str, tuple[int, int]]:
+    """Per mart table (or `schema` table named `prefix`...): rows only in left, rows only
+    in right (multiset difference). When a row was loaded is not compared."""
+    tables = _mart_tables(left_db, schema, prefix)
+    assert tables == _mart_tables(right_db, schema, prefix)
     differences = {}
     conn = duckdb.connect()
     conn.execute(f"attach '{left_db}' as left_db (read_only)")
     conn.execute(f"attach '{right_db}' as right_db (read_only)")
     for table in tables:
-        columns = "* exclude (detected_at)" if table == "dq_rejected_rows" else "*"
-        left = f"select {columns} from left_db.marts.{table}"
-        right = f"select {columns} from right_db.marts.{table}"
+        columns = {"dq_rejected_rows": "* exclude (detected_at)"}.get(table, "*")
+        if schema == "staging":
+            columns = "* exclude (_loaded_at)"
+        left = f"select {columns} from left_db.{schema}.{table}"
+        right = f"select {columns} from right_db.{schema}.{table}"
         only_left = conn.execute(f"select count(*) from ({left} except all {right})").fetchone()[0]
         only_right = conn.execute(f"select count(*) from ({right} except all {left})").fetchone()[0]
         if only_left or only_right:
@@ -191,6 +195,11 @@ def test_incremental_batches_equal_full_refresh(incremental_runs):
     if incremental_runs["layout"] == "files":
         # new files only, new keys; late rows reaching stored keys; untouched tables
         assert {"new_files", "delta", "skip"} <= later
+        # late events reach stored keys: their older versions come from the stored rows
+        assert any(
+            re.search(r"base_raw__message_events reads: delta \(.*older versions from the stored rows", output)
+            for output in incremental_runs["outputs"][1:]
+        )
     else:
         # a rewritten file is re-read in full; a table with nothing new is skipped
         assert later == {"full", "skip"}
@@ -204,6 +213,9 @@ def test_incremental_batches_equal_full_refresh(incremental_runs):
     full_db = incremental_runs["full"] / "warehouse.duckdb"
     assert query(full_db, "select count(*) from marts.fct_order_attribution")[0][0] > 0
     assert _differences(incremental_db, full_db) == {}
+    # every staging base table too: each raw row once, typed and checked as a full read
+    # does (older versions taken from the stored rows in `delta` mode included)
+    assert _differences(incremental_db, full_db, "staging", "base_raw__") == {}
 
 
 def test_refresh_without_new_data_changes_nothing(incremental_runs):
@@ -326,6 +338,55 @@ def test_a_late_earlier_click_moves_the_click_to_its_message(generated, tmp_path
         f"where workspace_id = '{workspace_id}' and click_id = '{click_id}' and is_attributed",
     )
     assert credited == [(other_message_id,)]
+
+
+def test_a_key_sent_again_keeps_its_stored_version_rejected_by_type(generated, tmp_path):
+    """In `delta` mode a base table with `stored_versions` takes a key's older versions from
+    its stored rows instead of re-reading the old files. A raw value that did not cast is
+    not stored, only the row's `invalid_<column>` rejection: an event exported as text with
+    an unreadable time, then sent again with a readable one, stays two rows (the first still
+    rejected by its type, the retry usable), as a full read of the files has them."""
+    source = generated["root"] / "generated"
+    raw_dir = _landed_whole(source, tmp_path / "raw")
+    events = raw_dir / "message_events"
+    with duckdb.connect() as connection:
+        # the events exported as text: the contract types apply when they are staged
+        columns = connection.execute(f"select * from read_parquet('{events / 'part-0.parquet'}') limit 0").description
+        as_text = ", ".join(f"cast({column[0]} as varchar) as {column[0]}" for column in columns)
+        connection.execute(
+            f"copy (select {as_text} from read_parquet('{source / 'message_events.parquet'}')) "
+            f"to '{events / 'part-0.parquet'}' (format parquet)"
+        )
+    run_dbt([*BUILD, *_vars(raw_dir)], tmp_path)
+    db = tmp_path / "warehouse.duckdb"
+    # a usable event sent once (retries would copy as several rows)
+    workspace_id, event_id = query(
+        db,
+        "select workspace_id, event_id from staging.base_raw__message_events group by workspace_id, event_id "
+        "having count(*) = 1 and bool_and(rejection_reason is null) order by workspace_id, event_id limit 1",
+    )[0]
+
+    def land(name: str, occurred_at: str) -> str:
+        with duckdb.connect() as connection:
+            connection.execute(
+                f"copy (select * replace ('retried-1' as event_id, {occurred_at} as occurred_at) "
+                f"from read_parquet('{events / 'part-0.parquet'}') "
+                f"where workspace_id = '{workspace_id}' and event_id = '{event_id}') "
+                f"to '{events / name}' (format parquet)"
+            )
+        return run_dbt([*BUILD, *_vars(raw_dir)], tmp_path).stdout
+
+    land("part-1.parquet", "'not a time'")
+    retried = (
+        "select occurred_at is null, rejection_reason from staging.base_raw__message_events "
+        f"where workspace_id = '{workspace_id}' and event_id = 'retried-1'"
+    )
+    assert query(db, retried) == [(True, "invalid_occurred_at")]
+    output = land("part-2.parquet", "occurred_at")
+    assert re.search(r"base_raw__message_events reads: delta \(.*older versions from the stored rows", output)
+    assert sorted(query(db, retried)) == [(False, None), (True, "invalid_occurred_at")]
+    staged = f"select count(*) from staging.stg_raw__message_events where workspace_id = '{workspace_id}' and event_id = 'retried-1'"
+    assert query(db, staged) == [(1,)]
 
 
 def _run_results(workdir: Path) -> dict[str, dict]:

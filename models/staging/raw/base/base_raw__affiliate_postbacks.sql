@@ -11,13 +11,8 @@
 
 with
 
-source as (
-    select * from {{ raw_scope.source }}
-),
-
 typed as (
-    select {{ typed_raw_columns('affiliate_postbacks') }}
-    from source
+    {{ typed_raw_rows('affiliate_postbacks', raw_scope) }}
 ),
 
 workspaces as (

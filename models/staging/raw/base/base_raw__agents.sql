@@ -9,13 +9,8 @@
 
 with
 
-source as (
-    select * from {{ raw_scope.source }}
-),
-
 typed as (
-    select {{ typed_raw_columns('agents') }}
-    from source
+    {{ typed_raw_rows('agents', raw_scope) }}
 ),
 
 workspaces as (

@@ -9,13 +9,8 @@
 
 with
 
-source as (
-    select * from {{ raw_scope.source }}
-),
-
 typed as (
-    select {{ typed_raw_columns('attribution_settings') }}
-    from source
+    {{ typed_raw_rows('attribution_settings', raw_scope) }}
 ),
 
 workspaces as (

@@ -9,13 +9,8 @@
 
 with
 
-source as (
-    select * from {{ raw_scope.source }}
-),
-
 typed as (
-    select {{ typed_raw_columns('contacts') }}
-    from source
+    {{ typed_raw_rows('contacts', raw_scope) }}
 ),
 
 workspaces as (

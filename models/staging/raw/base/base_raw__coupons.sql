@@ -14,13 +14,8 @@
 
 with
 
-source as (
-    select * from {{ raw_scope.source }}
-),
-
 typed as (
-    select {{ typed_raw_columns('coupons') }}
-    from source
+    {{ typed_raw_rows('coupons', raw_scope) }}
 ),
 
 workspaces as (

@@ -9,13 +9,8 @@
 
 with
 
-source as (
-    select * from {{ raw_scope.source }}
-),
-
 typed as (
-    select {{ typed_raw_columns('flows') }}
-    from source
+    {{ typed_raw_rows('flows', raw_scope) }}
 ),
 
 workspaces as (

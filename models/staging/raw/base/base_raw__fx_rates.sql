@@ -7,13 +7,8 @@
 
 with
 
-source as (
-    select * from {{ raw_scope.source }}
-),
-
 typed as (
-    select {{ typed_raw_columns('fx_rates') }}
-    from source
+    {{ typed_raw_rows('fx_rates', raw_scope) }}
 ),
 
 checked as (

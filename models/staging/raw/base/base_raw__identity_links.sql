@@ -1,7 +1,10 @@
 {#- what this run reads: every raw row, or only what new files and changed parents reach -#}
+{#- stored_versions: every raw column is stored as typed, so older versions come from
+    the stored rows (macros/incremental/incremental_raw_scope.sql) -#}
 {%- set raw_scope = incremental_raw_scope(
     'identity_links',
     ['workspace_id', 'contact_id', 'shop_customer_id'],
+    stored_versions=true,
     parents=[
         {'model': 'base_raw__contacts', 'columns': [('workspace_id', 'workspace_id'), ('contact_id', 'contact_id')]},
         {'model': 'base_raw__shop_customers', 'columns': [('workspace_id', 'workspace_id'), ('shop_customer_id', 'shop_customer_id')]},
@@ -10,13 +13,8 @@
 
 with
 
-source as (
-    select * from {{ raw_scope.source }}
-),
-
 typed as (
-    select {{ typed_raw_columns('identity_links') }}
-    from source
+    {{ typed_raw_rows('identity_links', raw_scope) }}
 ),
 
 contacts as (

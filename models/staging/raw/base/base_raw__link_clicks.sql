@@ -1,7 +1,10 @@
 {#- what this run reads: every raw row, or only what new files and changed parents reach -#}
+{#- stored_versions: every raw column is stored as typed, so older versions come from
+    the stored rows (macros/incremental/incremental_raw_scope.sql) -#}
 {%- set raw_scope = incremental_raw_scope(
     'link_clicks',
     ['workspace_id', 'click_event_id'],
+    stored_versions=true,
     parents=[
         {'model': 'base_raw__shared_links', 'columns': [('workspace_id', 'workspace_id'), ('link_id', 'link_id')]},
     ]
@@ -9,13 +12,8 @@
 
 with
 
-source as (
-    select * from {{ raw_scope.source }}
-),
-
 typed as (
-    select {{ typed_raw_columns('link_clicks') }}
-    from source
+    {{ typed_raw_rows('link_clicks', raw_scope) }}
 ),
 
 links as (

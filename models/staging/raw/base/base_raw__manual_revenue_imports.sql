@@ -10,13 +10,8 @@
 
 with
 
-source as (
-    select * from {{ raw_scope.source }}
-),
-
 typed as (
-    select {{ typed_raw_columns('manual_revenue_imports') }}
-    from source
+    {{ typed_raw_rows('manual_revenue_imports', raw_scope) }}
 ),
 
 workspaces as (

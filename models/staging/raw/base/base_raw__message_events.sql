@@ -1,7 +1,10 @@
 {#- what this run reads: every raw row, or only what new files and changed parents reach -#}
+{#- stored_versions: every raw column is stored as typed, so older versions come from
+    the stored rows (macros/incremental/incremental_raw_scope.sql) -#}
 {%- set raw_scope = incremental_raw_scope(
     'message_events',
     ['workspace_id', 'event_id'],
+    stored_versions=true,
     parents=[
         {'model': 'base_raw__messages', 'columns': [('workspace_id', 'workspace_id'), ('message_id', 'message_id')]},
     ]
@@ -9,13 +12,8 @@
 
 with
 
-source as (
-    select * from {{ raw_scope.source }}
-),
-
 typed as (
-    select {{ typed_raw_columns('message_events') }}
-    from source
+    {{ typed_raw_rows('message_events', raw_scope) }}
 ),
 
 messages as (

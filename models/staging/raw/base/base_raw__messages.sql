@@ -1,7 +1,11 @@
 {#- what this run reads: every raw row, or only what new files and changed parents reach -#}
+{#- stored_versions: every raw column is stored as typed; the campaign, flow, run and
+    agent ids that the source type does not name are nulled, and no check or ranking
+    reads them (macros/incremental/incremental_raw_scope.sql) -#}
 {%- set raw_scope = incremental_raw_scope(
     'messages',
     ['workspace_id', 'message_id'],
+    stored_versions=true,
     parents=[
         {'model': 'base_raw__workspaces', 'columns': [('workspace_id', 'workspace_id')]},
         {'model': 'base_raw__contacts', 'columns': [('workspace_id', 'workspace_id'), ('contact_id', 'contact_id')]},
@@ -13,13 +17,8 @@
 
 with
 
-source as (
-    select * from {{ raw_scope.source }}
-),
-
 typed as (
-    select {{ typed_raw_columns('messages') }}
-    from source
+    {{ typed_raw_rows('messages', raw_scope) }}
 ),
 
 workspaces as (

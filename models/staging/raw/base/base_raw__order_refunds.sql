@@ -1,7 +1,10 @@
 {#- what this run reads: every raw row, or only what new files and changed parents reach -#}
+{#- stored_versions: every raw column is stored as typed, so older versions come from
+    the stored rows (macros/incremental/incremental_raw_scope.sql) -#}
 {%- set raw_scope = incremental_raw_scope(
     'order_refunds',
     ['workspace_id', 'refund_id'],
+    stored_versions=true,
     parents=[
         {'model': 'base_raw__shop_orders', 'columns': [('workspace_id', 'workspace_id'), ('order_id', 'order_id')]},
     ]
@@ -9,13 +12,8 @@
 
 with
 
-source as (
-    select * from {{ raw_scope.source }}
-),
-
 typed as (
-    select {{ typed_raw_columns('order_refunds') }}
-    from source
+    {{ typed_raw_rows('order_refunds', raw_scope) }}
 ),
 
 orders as (

@@ -1,7 +1,10 @@
 {#- what this run reads: every raw row, or only what new files and changed parents reach -#}
+{#- stored_versions: every raw column is stored as typed, so older versions come from
+    the stored rows (macros/incremental/incremental_raw_scope.sql) -#}
 {%- set raw_scope = incremental_raw_scope(
     'shared_links',
     ['workspace_id', 'link_id'],
+    stored_versions=true,
     parents=[
         {'model': 'base_raw__agents', 'columns': [('workspace_id', 'workspace_id'), ('agent_id', 'agent_id')]},
         {'model': 'base_raw__contacts', 'columns': [('workspace_id', 'workspace_id'), ('contact_id', 'contact_id')]},
@@ -10,13 +13,8 @@
 
 with
 
-source as (
-    select * from {{ raw_scope.source }}
-),
-
 typed as (
-    select {{ typed_raw_columns('shared_links') }}
-    from source
+    {{ typed_raw_rows('shared_links', raw_scope) }}
 ),
 
 agents as (

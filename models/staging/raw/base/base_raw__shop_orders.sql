@@ -11,13 +11,8 @@
 
 with
 
-source as (
-    select * from {{ raw_scope.source }}
-),
-
 typed as (
-    select {{ typed_raw_columns('shop_orders') }}
-    from source
+    {{ typed_raw_rows('shop_orders', raw_scope) }}
 ),
 
 workspaces as (

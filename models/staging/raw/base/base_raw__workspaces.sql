@@ -6,13 +6,8 @@
 
 with
 
-source as (
-    select * from {{ raw_scope.source }}
-),
-
 typed as (
-    select {{ typed_raw_columns('workspaces') }}
-    from source
+    {{ typed_raw_rows('workspaces', raw_scope) }}
 ),
 
 checked as (
