@@ -114,7 +114,7 @@ def _vars(raw_dir: Path) -> list[str]:
     return ["--vars", "{raw_path: '" + str(raw_dir) + "'}"]
 
 
-def _mart_tables(db: Path, schema: str = "marts", prefix: str = "") -> list[str]:
+def _tables(db: Path, schema: str = "marts", prefix: str = "") -> list[str]:
     rows = query(
         db,
         "select table_name from information_schema.tables "
@@ -125,17 +125,20 @@ def _mart_tables(db: Path, schema: str = "marts", prefix: str = "") -> list[str]
 
 
 def _differences(left_db: Path, right_db: Path, schema: str = "marts", prefix: str = "") -> dict[str, tuple[int, int]]:
-    """Per mart table (or `schema` table named `prefix`...): rows only in left, rows only
-    in right (multiset difference). When a row was loaded is not compared."""
-    tables = _mart_tables(left_db, schema, prefix)
-    assert tables == _mart_tables(right_db, schema, prefix)
+    """Per table of `schema` whose name starts with `prefix` (every mart by default): rows
+    only in left, rows only in right (multiset difference). When a row was detected or
+    loaded is not compared."""
+    tables = _tables(left_db, schema, prefix)
+    assert tables == _tables(right_db, schema, prefix)
     differences = {}
     conn = duckdb.connect()
     conn.execute(f"attach '{left_db}' as left_db (read_only)")
     conn.execute(f"attach '{right_db}' as right_db (read_only)")
     for table in tables:
-        columns = {"dq_rejected_rows": "* exclude (detected_at)"}.get(table, "*")
-        if schema == "staging":
+        columns = "*"
+        if table == "dq_rejected_rows":
+            columns = "* exclude (detected_at)"
+        elif table.startswith("base_raw__"):
             columns = "* exclude (_loaded_at)"
         left = f"select {columns} from left_db.{schema}.{table}"
         right = f"select {columns} from right_db.{schema}.{table}"
