@@ -2,7 +2,7 @@
     "Incremental models"). Called at the top of every base_raw__* model:
 
         {%- set raw_scope = incremental_raw_scope('messages', [...], parents=[...]) -%}
-        with source as (select * from {{ raw_scope.source }}), ...
+        with typed as ({{ typed_raw_rows('messages', raw_scope) }}), ...
         {{ track_row_changes('final', [...], raw_scope) }}
 
     Raw tables read from files (var('raw_path')) are tracked by a manifest of the files
