@@ -83,8 +83,9 @@
         {{ return(none) }}
     {%- endif -%}
 
-    {%- set keys = logged_model_unique_key(relation) -%}
-    {%- if columns and keys and columns | sort == keys | sort -%}
+    {#- a uniqueness test only: the key look-up walks every node of the graph -#}
+    {%- set keys = logged_model_unique_key(relation) if columns else none -%}
+    {%- if keys and columns | sort == keys | sort -%}
         {%- set keys_written = keys_logged_this_run(relation, keys) -%}
         {%- if keys_written is not none -%}
             {{ return(

@@ -86,7 +86,7 @@ def test_document_shows_ratios_targets_and_machine():
             measurement("floor", 2.0 * factor),
             measurement("full_build", 100.0 * factor, detail={"models": 80, "incremental_models": 20, "db_bytes": 2**30}),
             measurement("fct_alone", 10.0 * factor, fct_seconds=3.0 * factor),
-            measurement("one_day_incremental", 8.0 * factor,
+            measurement("one_day_incremental", 8.0 * factor, nodes=600,
                         detail={"steps": {"copy": 1.0, "build": 6.0, "checkpoint": 0.5, "publish": 0.1},
                                 "base_table_modes": {"delta": 3, "skip": 19}}),
             measurement("no_change", 6.0 * factor),
@@ -107,3 +107,13 @@ def test_document_shows_ratios_targets_and_machine():
     assert "Linearity: 10,000 vs 1,000 contacts (10× the contacts)" in text
     assert "1.0 s / 6.0 s / 0.6 s" in text and "delta 3, skip 19" in text
     assert "| no change, `dbt build` without the skip / full build |  | 50.0 % (– CPU) |" in text
+
+    # a third, small scale: its refreshes set against the largest full build; linearity
+    # compares the two largest scales
+    results["scales"]["100000"] = scale(100)
+    text = benchmark.render(results)
+    assert "## Fixed cost: the refreshes at 1,000 contacts against the full build at 100,000" in text
+    assert "(600 models and data tests" in text
+    assert "| one-day refresh (`refresh.py`) at 1,000 contacts | 8.0 s | 0.1 % (–) |" in text
+    assert "| no change, `dbt build` at 1,000 contacts | 50.0 s | 0.5 % (–) |" in text
+    assert "Linearity: 100,000 vs 10,000 contacts (10× the contacts)" in text
