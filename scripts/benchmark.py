@@ -558,6 +558,10 @@ def pct(a: float | None, b: float | None) -> str:
     return f"{100 * a / b:.1f} %"
 
 
+# The targets are stated for this scale; at the others the ratios are shown without a verdict.
+TARGET_SCALE = 1_000_000
+
+
 def verdict(ok: bool | None) -> str:
     return "–" if ok is None else ("met" if ok else "**not met**")
 
@@ -702,7 +706,8 @@ def render(results: dict[str, Any]) -> str:
         "",
         "## Ratios and targets",
         "",
-        "Wall-time ratio, then CPU-time ratio in brackets; the verdict is on wall time, as the targets are stated.",
+        "Wall-time ratio, then CPU-time ratio in brackets; the verdict is on wall time, as the targets are stated,",
+        f"and only at {TARGET_SCALE:,} contacts, the scale the targets are set for.",
         "",
     ]
     lines += [header.replace("| |", "| | target |", 1), "|---|---|" + "---|" * len(scales)]
@@ -714,7 +719,7 @@ def render(results: dict[str, Any]) -> str:
             text = fmt(a, b)
             if key == "seconds":
                 text += f" ({fmt(get(s, name, 'cpu_seconds'), get(s, base, 'cpu_seconds'))} CPU)"
-            if limit is not None and a is not None and b:
+            if limit is not None and a is not None and b and int(s) == TARGET_SCALE:
                 text += f" {verdict(a / b <= limit)}"
             cells.append(text)
         lines.append(f"| {label} | {target} | " + " | ".join(cells) + " |")
@@ -730,10 +735,10 @@ def render(results: dict[str, Any]) -> str:
     mem_cells = []
     for s in scales:
         peak = max((m.get("peak_rss_mb") or 0) for m in by_scale[s].values() if m["name"] not in ("generate", "split"))
-        mem_cells.append(f"{fmt_mb(peak)} {verdict(peak < 8192)}")
-    lines.append("| peak memory of any dbt run | < 8 GB | " + " | ".join(mem_cells) + " |")
-    target_row("one-day refresh / full build", "< 10 %", "one_day_incremental", "full_build", 0.10, pct)
-    target_row("no-change refresh / full build", "< 5 %", "no_change", "full_build", 0.05, pct)
+        mem_cells.append(f"{fmt_mb(peak)} {verdict(peak < 8192)}" if int(s) == TARGET_SCALE else fmt_mb(peak))
+    lines.append("| peak memory of any dbt run | < 8 GB at 1M | " + " | ".join(mem_cells) + " |")
+    target_row("one-day refresh / full build", "< 10 % at 1M", "one_day_incremental", "full_build", 0.10, pct)
+    target_row("no-change refresh / full build", "< 5 % at 1M", "no_change", "full_build", 0.05, pct)
     target_row("no change, `dbt build` without the skip / full build", "", "no_change_dbt", "full_build", None, pct)
     if len(scales) >= 2:
         render_fixed_cost(lines, scales, get)
