@@ -572,7 +572,7 @@ def render_fixed_cost(lines: list[str], scales: list[str], get) -> None:
     bookkeeping per node), which no model reading less data takes away."""
     small, large = scales[0], scales[-1]
     full = get(large, "full_build")
-    if not full:
+    if not full or int(small) * 100 > int(large):  # a small scale that still holds data says little
         return
     nodes = get(small, "one_day_incremental", "nodes")
     lines += [

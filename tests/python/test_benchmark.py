@@ -105,6 +105,7 @@ def test_document_shows_ratios_targets_and_machine():
     assert "| full build / floor | ≤ 10× at 1M | 50.0× (– CPU) | 50.0× (– CPU) |" in text
     assert " met" not in text
     assert "Linearity: 10,000 vs 1,000 contacts (10× the contacts)" in text
+    assert "## Fixed cost" not in text  # 1,000 contacts is a tenth of the largest scale, not "almost no data"
     assert "1.0 s / 6.0 s / 0.6 s" in text and "delta 3, skip 19" in text
     assert "| no change, `dbt build` without the skip / full build |  | 50.0 % (– CPU) |" in text
 
