@@ -26,8 +26,9 @@ in-process) of:
 dbt runs with the project's settings (profiles.yml: DuckDB memory_limit from
 $DBT_DUCKDB_MEMORY_LIMIT, default 6GB, 2 DuckDB threads, 4 dbt threads). Results go to
 <out-doc>.json after every measurement and the document is rewritten after every scale,
-so a long run that is stopped keeps what it measured. Generated data is deleted at the end
-unless --keep-data.
+so a long run that is stopped keeps what it measured. The document's hand-written last
+section, from the heading "## Measurement history" to the end, is kept on every rewrite.
+Generated data is deleted at the end unless --keep-data.
 """
 
 from __future__ import annotations
@@ -609,6 +610,24 @@ def render_fixed_cost(lines: list[str], scales: list[str], get) -> None:
         )
 
 
+HISTORY_HEADING = "## Measurement history"
+
+
+def kept_history(doc: Path) -> str:
+    """The hand-written part of an existing document: from the history heading to the end ('' if none)."""
+    if not doc.exists():
+        return ""
+    text = doc.read_text()
+    found = re.search(rf"^{re.escape(HISTORY_HEADING)}[ \t]*$", text, flags=re.MULTILINE)
+    return text[found.start():] if found else ""
+
+
+def write_doc(doc: Path, results: dict[str, Any]) -> None:
+    """Render the figures over the document, keeping its hand-written measurement history."""
+    history = kept_history(doc)
+    doc.write_text(render(results) + ("\n" + history if history else ""))
+
+
 def render(results: dict[str, Any]) -> str:
     scales = sorted(results["scales"], key=int)
     by_scale = {scale: {m["name"]: m for m in results["scales"][scale]} for scale in scales}
@@ -620,8 +639,9 @@ def render(results: dict[str, Any]) -> str:
     lines = [
         "# Benchmarks",
         "",
-        "Written by `scripts/benchmark.py`; do not edit by hand (re-run it). What the figures mean and",
-        "how they were taken is at the end.",
+        "Written by `scripts/benchmark.py` from `docs/benchmarks.json`; do not edit by hand (re-run it, or",
+        "`--render-only`). How the figures were taken is near the end. The last section, \"Measurement",
+        "history\", is written by hand and kept when the document is rendered again.",
         "",
         f"- **Date**: {results['date']}",
         f"- **Command**: `{results['command']}`",
@@ -885,7 +905,7 @@ def main(argv: list[str] | None = None) -> int:
         return floor_main(args.floor_only, args.floor_threads, args.floor_memory)
     console = Console(highlight=False, soft_wrap=True)
     if args.render_only:
-        args.out_doc.write_text(render(json.loads(args.results.read_text())))
+        write_doc(args.out_doc, json.loads(args.results.read_text()))
         console.print(f"wrote {args.out_doc}")
         return 0
 
@@ -942,7 +962,7 @@ def main(argv: list[str] | None = None) -> int:
                 except Exception as error:  # keep what was measured; say what broke
                     failed = True
                     progress.console.print(f"{contacts:,} contacts: stopped: {error}")
-                args.out_doc.write_text(render(results))
+                write_doc(args.out_doc, results)
                 progress.console.print(f"wrote {args.out_doc} ({', '.join(results['scales'])} contacts)")
     finally:
         if not args.keep_data:

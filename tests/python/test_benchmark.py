@@ -74,32 +74,38 @@ def test_peak_memory_and_cpu_are_the_command_s_own(tmp_path):
     assert code == 0 and 150 <= peak_mb < 260 and cpu > 0
 
 
-def test_document_shows_ratios_targets_and_machine():
-    def measurement(name, seconds, rss=1000.0, **extra):
-        return {"name": name, "command": name, "seconds": seconds, "peak_rss_mb": rss, "returncode": 0,
-                "model_seconds": None, "test_seconds": None, "fct_seconds": None, "nodes": None, "slowest": [],
-                "detail": {}, **extra}
+def _measurement(name, seconds, rss=1000.0, **extra):
+    return {"name": name, "command": name, "seconds": seconds, "peak_rss_mb": rss, "returncode": 0,
+            "model_seconds": None, "test_seconds": None, "fct_seconds": None, "nodes": None, "slowest": [],
+            "detail": {}, **extra}
 
-    def scale(factor):
-        held = {table: (100 * factor, factor) for table in benchmark.RAW_TABLES}
-        return [
-            measurement("split", 0, 0, detail={"held_back": held}),
-            measurement("floor", 2.0 * factor),
-            measurement("full_build", 100.0 * factor, detail={"models": 80, "incremental_models": 20, "db_bytes": 2**30}),
-            measurement("fct_alone", 10.0 * factor, fct_seconds=3.0 * factor),
-            measurement("one_day_incremental", 8.0 * factor, nodes=600,
-                        detail={"steps": {"copy": 1.0, "build": 6.0, "checkpoint": 0.5, "publish": 0.1},
-                                "base_table_modes": {"delta": 3, "skip": 19}}),
-            measurement("no_change", 6.0 * factor),
-            measurement("no_change_dbt", 50.0 * factor),
-        ]
 
-    results = {
+def _scale(factor):
+    held = {table: (100 * factor, factor) for table in benchmark.RAW_TABLES}
+    return [
+        _measurement("split", 0, 0, detail={"held_back": held}),
+        _measurement("floor", 2.0 * factor),
+        _measurement("full_build", 100.0 * factor, detail={"models": 80, "incremental_models": 20, "db_bytes": 2**30}),
+        _measurement("fct_alone", 10.0 * factor, fct_seconds=3.0 * factor),
+        _measurement("one_day_incremental", 8.0 * factor, nodes=600,
+                    detail={"steps": {"copy": 1.0, "build": 6.0, "checkpoint": 0.5, "publish": 0.1},
+                            "base_table_modes": {"delta": 3, "skip": 19}}),
+        _measurement("no_change", 6.0 * factor),
+        _measurement("no_change_dbt", 50.0 * factor),
+    ]
+
+
+def _results():
+    return {
         "date": "2026-11-23 12:00 UTC", "command": "python scripts/benchmark.py", "days": 90, "seed": 7,
         "machine": {"nproc": "2", "cpu": "Test CPU", "memory": "8.0 GB", "os": "Linux", "python": "3.11", "duckdb": "1.4.4",
                     "dbt": "1.11", "commit": "abc", "memory_limit": "6GB", "duckdb_threads": "2", "dbt_threads": "4"},
-        "scales": {"1000": scale(1), "10000": scale(10)},
+        "scales": {"1000": _scale(1), "10000": _scale(10)},
     }
+
+
+def test_document_shows_ratios_targets_and_machine():
+    results = _results()
     text = benchmark.render(results)
     assert "Test CPU" in text and "DuckDB 1.4.4" in text and "`python scripts/benchmark.py`" in text
     # verdicts only at 1,000,000 contacts, the scale the targets are stated for
@@ -113,7 +119,7 @@ def test_document_shows_ratios_targets_and_machine():
 
     # a third scale, 1,000,000: verdicts there; the smallest scale's builds are set against its
     # full build and floor; linearity compares the two largest scales
-    results["scales"]["1000000"] = scale(100)
+    results["scales"]["1000000"] = _scale(100)
     text = benchmark.render(results)
     assert "| full build / floor | ≤ 10× at 1M | 50.0× (– CPU) | 50.0× (– CPU) | 50.0× (– CPU) **not met** |" in text
     assert "| 1.5× met |" in text  # fct node time / floor
@@ -137,3 +143,30 @@ def test_document_shows_ratios_targets_and_machine():
     del results["scales"]["10000"]
     text = benchmark.render(results)
     assert "## Fixed cost" in text and "## Linearity" not in text
+
+
+def test_rendering_again_keeps_the_hand_written_measurement_history(tmp_path):
+    results_file, doc = tmp_path / "benchmarks.json", tmp_path / "benchmarks.md"
+    results = _results()
+    results_file.write_text(benchmark.json.dumps(results))
+    history = (
+        "## Measurement history\n\n"
+        "- 2026-11-23 (commit abc): a hand-written figure, 11 s → 2.6 s.\n"
+        "- 2026-12-01 (commit def): another one.\n"
+    )
+    # a document as a previous run left it, with the history added by hand at the end
+    doc.write_text(benchmark.render(results) + "\n" + history)
+
+    results["machine"]["cpu"] = "Other CPU"  # new figures: the rendered part must change
+    results_file.write_text(benchmark.json.dumps(results))
+    for _ in range(2):  # and rendering twice must not repeat the history
+        assert benchmark.main(["--render-only", "--results", str(results_file), "--out-doc", str(doc)]) == 0
+        text = doc.read_text()
+        assert "Other CPU" in text and "Test CPU" not in text
+        assert text.endswith(history) and text.count("## Measurement history") == 1
+        assert text.startswith(benchmark.render(results))
+
+    # a document without the section (or none at all) is rendered as before
+    fresh = tmp_path / "fresh.md"
+    assert benchmark.main(["--render-only", "--results", str(results_file), "--out-doc", str(fresh)]) == 0
+    assert fresh.read_text() == benchmark.render(results)
