@@ -1,4 +1,4 @@
-"""The raw data contract of SPEC section 2, as data.
+"""The raw data contract (docs/contract.md#raw-tables), as data.
 
 One place names every raw table, its columns and their types.  The data
 generator writes files in this shape, the seed properties and the source

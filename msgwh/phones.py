@@ -1,6 +1,6 @@
 """Phone number normalisation and masking, built on `phonenumbers`.
 
-SPEC §3: phones are compared after normalisation to E.164, parsed with the
+docs/attribution.md#identity-stitching: phones are compared after normalisation to E.164, parsed with the
 row's own country code as default region; a phone that does not parse (or is
 not a possible number) stitches nothing and normalises to None.
 """

@@ -1,6 +1,6 @@
 """Great Expectations suites for the marts, and the checkpoint that runs them (issue 6).
 
-The suites are built in code from `MARTS`, one `MartSpec` per mart of SPEC §7: the grain
+The suites are built in code from `MARTS`, one `MartSpec` per mart of docs/contract.md#marts: the grain
 (compound uniqueness), keys that must be present, allowed values of every enumerated
 column, and value ranges (money and counts >= 0, rates in [0, 1]). Each mart's suite also
 checks its row count against the previous successful run (`--state`) within a bound.

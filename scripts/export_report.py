@@ -7,7 +7,7 @@ The "export campaign data" button of the platform, for the command line and sche
         --campaign cmp_7 --from 2026-01-01 --to 2026-01-31 --format xlsx --out orders.xlsx
 
 Reads the DuckDB file read-only (default: $DBT_DUCKDB_PATH or warehouse.duckdb in the repo
-root). Only the public marts of SPEC §7 can be exported (a whitelist); identifiers come from
+root). Only the public marts of docs/contract.md#marts can be exported (a whitelist); identifiers come from
 that whitelist and the database's own catalogue, and every user value is passed as a query
 parameter, never formatted into the SQL.
 """
@@ -28,7 +28,7 @@ import duckdb
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SCHEMA = "marts"
 
-# SPEC §7: the marts that may be exported, each with the columns its date range filters on,
+# docs/contract.md#marts: the marts that may be exported, each with the columns its date range filters on,
 # in order of preference (the first that the table has is used; a timestamp column is
 # compared by its date). An empty tuple: the mart has no date to filter on.
 MARTS: dict[str, tuple[str, ...]] = {
@@ -75,7 +75,7 @@ def parse_date(value: str) -> dt.date:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="export_report.py",
-        description="Export a mart (SPEC §7), filtered by workspace, campaign and date range, to CSV or XLSX.",
+        description="Export a mart (docs/contract.md#marts), filtered by workspace, campaign and date range, to CSV or XLSX.",
     )
     parser.add_argument("--mart", required=True, choices=sorted(MARTS), metavar="NAME", help="mart to export: %(choices)s")
     parser.add_argument("--workspace", required=True, metavar="W", help="workspace_id to export")

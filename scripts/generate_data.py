@@ -1,5 +1,5 @@
 #!/usr/bin/env python
-"""Generate a realistic synthetic raw data set for the warehouse (SPEC section 2).
+"""Generate a realistic synthetic raw data set for the warehouse (docs/contract.md#raw-tables).
 
 The demo seeds in ``seeds/`` were produced, from the repo root, with exactly:
 
@@ -18,7 +18,7 @@ emails in many formats, campaigns, flows with runs, popups, helpdesk agents shar
 links, message funnels with webhook retries, shop orders that follow touches,
 coupons, refunds, order updates, affiliate offers with postbacks and manual
 imports, and daily fx rates.  About ``--bad-share`` of the rows of every table
-(at least a few per kind) are bad in the ways SPEC section 2 names; ``BAD_KINDS``
+(at least a few per kind) are bad in the ways docs/contract.md#bad-input names; ``BAD_KINDS``
 lists them with a SQL predicate that finds each kind in the written files.
 
 Internally all times are epoch seconds (BIGINT) and all ids are numbers; strings
@@ -2234,7 +2234,7 @@ class Generator:
 
 def parse_args(argv: list[str] | None = None) -> Params:
     ap = argparse.ArgumentParser(
-        description="Generate the raw tables of SPEC section 2 as Parquet or CSV files "
+        description="Generate the raw tables of docs/contract.md#raw-tables as Parquet or CSV files "
                     "(deterministic for a seed; generated in DuckDB).",
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )

@@ -3,7 +3,7 @@
 
     python scripts/validate.py [--db warehouse.duckdb] [--as-of 2026-11-01T00:00:00]
 
-Reads every mart of SPEC §7 from the DuckDB file through one read-only connection into
+Reads every mart of docs/contract.md#marts from the DuckDB file through one read-only connection into
 pandas and runs one GX checkpoint per suite (msgwh/validation.py): grain uniqueness, keys
 not null, allowed values of enumerated columns, value ranges (money >= 0, rates in [0, 1]),
 the row count against the previous successful run (`--state`, within `--max-row-change`),

@@ -1,4 +1,4 @@
-{#- SPEC §4: the attribution rules in the order they are tried, from
+{#- docs/attribution.md#order-attribution-rules: the attribution rules in the order they are tried, from
     var('attribution_precedence') (default link, last_touch, coupon). Any order of
     the three names is honoured; a name left out switches its rule off; an unknown
     or repeated name fails the build. A comma-separated string is accepted too

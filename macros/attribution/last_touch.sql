@@ -1,4 +1,4 @@
-{#- SPEC §4 last touch: for every order, the latest touch at or before the order's
+{#- docs/attribution.md#last-touch: for every order, the latest touch at or before the order's
     `created_at` on any contact stitched to it; ties go to the greater `event_id`.
 
     `order_contacts`: a relation or CTE with one row per (workspace_id, order_id,
@@ -29,7 +29,7 @@
 
 
 {#- One touch per (workspace, contact, instant): the greatest event_id. The tie-break
-    of SPEC §4 is made here, before any join, because an ASOF join keeps one match
+    of docs/attribution.md#last-touch is made here, before any join, because an ASOF join keeps one match
     and has no tie-break of its own; across instants nothing is lost. -#}
 {% macro last_touch_touches_at_instant(touches, touch_columns=[]) -%}
     select
@@ -115,7 +115,7 @@
             on
                 order_contacts.workspace_id = touches_at_instant.workspace_id
                 and order_contacts.contact_id = touches_at_instant.contact_id
-                -- SPEC §4: a touch counts up to and including the order's second
+                -- docs/attribution.md#last-touch: a touch counts up to and including the order's second
                 and order_contacts.created_at >= touches_at_instant.occurred_at
     )
 
@@ -160,7 +160,7 @@
             timeline_kind,
             max(case when timeline_kind = 0 then timeline_at end) over (
                 partition by workspace_id, contact_id
-                -- SPEC §4: a touch at the order's very second sorts before it and counts
+                -- docs/attribution.md#last-touch: a touch at the order's very second sorts before it and counts
                 order by timeline_at, timeline_kind
                 rows between unbounded preceding and current row
             ) as touch_at

@@ -1,6 +1,6 @@
 {#- A select-list expression that turns the `delimiter`-separated string `column`
     into one row per element (null or empty: no rows). Used for an order's
-    `discount_codes` (SPEC §4); callers trim and drop empty elements. -#}
+    `discount_codes` (docs/attribution.md#coupon); callers trim and drop empty elements. -#}
 {% macro split_to_rows(column, delimiter=',') -%}
     {{ return(adapter.dispatch('split_to_rows', 'msgwh')(column, delimiter)) }}
 {%- endmacro %}
@@ -22,7 +22,7 @@
 {%- endmacro %}
 
 
-{#- SPEC §4: an order's discount codes as the coupon match compares them: one row per
+{#- docs/attribution.md#coupon: an order's discount codes as the coupon match compares them: one row per
     distinct (order, code), split on commas, trimmed, lower case, empty ones dropped;
     with the orders' `extra_columns` carried along. -#}
 {% macro normalized_order_codes(orders, extra_columns=[]) -%}

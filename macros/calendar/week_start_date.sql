@@ -1,4 +1,4 @@
-{#- The Monday that starts the week of `date_expression` (SPEC §7: weeks start
+{#- The Monday that starts the week of `date_expression` (docs/attribution.md#revenue-rollups: weeks start
     on Monday), as a date. Engines disagree on date_trunc('week') (BigQuery
     starts on Sunday, Snowflake follows a session parameter), so the portable
     default counts days from a known Monday; DuckDB's date_trunc is ISO. -#}

@@ -1,4 +1,4 @@
-{#- The orders whose attribution new data can change (SPEC §3, §4), for an incremental
+{#- The orders whose attribution new data can change (docs/attribution.md#identity-stitching, docs/attribution.md#order-attribution-rules), for an incremental
     run of fct_order_attribution: the keys of base rows loaded after `watermark`,
     expanded through what an order's attribution depends on. Emits CTEs ending in
     `affected_orders` (workspace_id, order_id). Every expansion over-approximates;
@@ -53,7 +53,7 @@
                 and base_contacts.contact_id = new_contact_keys.contact_id
     ),
 
-    -- SPEC §3: a stitching change reaches every order of the customers on either side
+    -- docs/attribution.md#identity-stitching: a stitching change reaches every order of the customers on either side
     affected_customers as (
         select
             workspace_id,
@@ -94,7 +94,7 @@
                 and base_customers.phone_e164 = changed_contact_versions.phone_e164
     ),
 
-    -- SPEC §4: a touch counts only for orders at or after it, so a new, late or changed
+    -- docs/attribution.md#last-touch: a touch counts only for orders at or after it, so a new, late or changed
     -- touch reaches its contact's orders from the touch's time on: every changed event
     -- version from its own time; a changed message from the earliest of its events (a
     -- message without events touches nothing)
@@ -214,7 +214,8 @@
                 current_orders.workspace_id = affected_customers.workspace_id
                 and current_orders.shop_customer_id = affected_customers.shop_customer_id
         union all
-        -- SPEC §3: guest orders stitched through a changed contact's e-mail or phone (one
+        -- docs/attribution.md#identity-stitching: guest orders stitched through a changed contact's e-mail or
+        -- phone (one
         -- equi-join each: an `or` in the join condition would pair every order of the workspace)
         {%- for identity in ['email_normalized', 'phone_e164'] %}
         select

@@ -1,5 +1,5 @@
 {#- A ratio that is null when the denominator is 0 or null: never infinite,
-    never a made-up 0 (SPEC §7). Both sides are cast to a double-precision float
+    never a made-up 0 (docs/attribution.md#ratios). Both sides are cast to a double-precision float
     so integer counts divide as fractions on every engine. -#}
 {% macro safe_divide(numerator, denominator) -%}
     {{ return(adapter.dispatch('safe_divide', 'msgwh')(numerator, denominator)) }}

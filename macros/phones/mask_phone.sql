@@ -1,4 +1,4 @@
-{#- A phone in marts: `+<country code>***<last four digits>` (SPEC §7, dim_contacts). -#}
+{#- A phone in marts: `+<country code>***<last four digits>` (docs/attribution.md#contacts-and-pii, dim_contacts). -#}
 {% macro mask_phone(phone_e164) -%}
     {{ return(adapter.dispatch('mask_phone', 'msgwh')(phone_e164)) }}
 {%- endmacro %}

@@ -1,4 +1,4 @@
-{#- SPEC §3: a phone normalised to E.164, parsed with `country_code` as the
+{#- docs/attribution.md#identity-stitching: a phone normalised to E.164, parsed with `country_code` as the
     default region; null when it does not parse. DuckDB calls the Python UDF
     (phonenumbers, registered by msgwh.duckdb_plugin); other engines use a SQL
     approximation (see default__normalize_phone). -#}

@@ -40,7 +40,7 @@ source_rows as (
         {%- for column_name, column_type in extra_null_columns %}
         cast(null as {{ column_type }}) as {{ column_name }},
         {%- endfor %}
-        -- SPEC §7: share of the period's revenue (gross), null when the period has none
+        -- docs/attribution.md#revenue-rollups: share of the period's revenue (gross), null when the period has none
         {{ safe_divide('revenue_per_period.gross_revenue', 'period_totals.period_gross_revenue') }} as revenue_share,
         revenue_per_period.{{ period_column }}
     from revenue_per_period

@@ -45,7 +45,7 @@
 {%- endmacro %}
 
 
-{#- A value outside its enumeration (SPEC §2). -#}
+{#- A value outside its enumeration (docs/contract.md#enumerations). -#}
 {% macro dq_enum_check(column, allowed, required=true) -%}
     {%- set name = column.split('.')[-1] -%}
     {%- if required %}

@@ -1,5 +1,5 @@
 {#- Rendered by scripts/render_contract.py from msgwh/contract.py; do not edit by hand.
-    The raw contract (SPEC §2): table -> [(column, type)], in contract order. -#}
+    The raw contract (docs/contract.md#raw-tables): table -> [(column, type)], in contract order. -#}
 {% macro raw_contract() -%}
     {{ return({
         'workspaces': [('workspace_id', 'varchar'), ('name', 'varchar'), ('timezone', 'varchar'), ('currency', 'varchar'), ('created_at', 'timestamp')],

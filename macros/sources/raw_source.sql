@@ -1,4 +1,4 @@
-{#- The relation a staging model reads a raw table from (SPEC §2).
+{#- The relation a staging model reads a raw table from (docs/contract.md#where-raw-data-is-read-from).
 
     Without var('raw_path') this is source('raw', table_name): the table in
     var('raw_database', target.database).var('raw_schema', 'raw').

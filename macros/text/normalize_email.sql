@@ -1,4 +1,4 @@
-{#- SPEC §3: e-mails compare after trim and lower-case. A blank or malformed
+{#- docs/attribution.md#identity-stitching: e-mails compare after trim and lower-case. A blank or malformed
     address (no single '@' with a dotted domain) normalises to null. -#}
 {% macro normalize_email(email) -%}
     case

@@ -10,7 +10,7 @@ bad rows appended table by table. Then:
   build exactly its `good` rows (webhook retries, order updates, nulled fields);
 * every mart except dq_rejected_rows is identical, row for row, in the two builds;
 * display text (quotes, emoji, a line break, 5,000 characters) reaches the marts unchanged;
-* every raw order is in fct_order_attribution or rejected (SPEC §2).
+* every raw order is in fct_order_attribution or rejected (docs/contract.md#bad-input).
 
 The corpus found bad input staging did not catch (uncastable CSV text failed the build;
 blank ids and impossible timestamps were staged); those rows are in bad/ like the others
@@ -42,7 +42,7 @@ sys.modules.setdefault("build_corpus", build_corpus)
 _spec.loader.exec_module(build_corpus)
 
 VARS = {"dq_as_of": build_corpus.DQ_AS_OF}
-# the kinds of bad input SPEC §2 and issue 6 name, as expected_rejections.csv spells them
+# the kinds of bad input docs/contract.md#bad-input and issue 6 name, as expected_rejections.csv spells them
 NAMED_KINDS = {
     "null_id", "unknown_id", "negative_amount", "null_amount", "absurd_amount", "unparseable_phone",
     "impossible_phone", "malformed_email", "future_timestamp", "timestamp_before_2000", "event_for_unknown_message",

@@ -269,10 +269,11 @@ def _built_on_whole_data(generated, tmp_path: Path) -> tuple[Path, Path, Path]:
 
 
 def test_a_late_touch_moves_the_last_touch_of_an_older_order(generated, tmp_path):
-    """SPEC §4 with a late webhook: a read event that arrives after the order, stamped one hour
-    before it and later than the order's current last touch, becomes the order's last touch
-    on the next incremental build (the affected-orders expansion reaches orders at or after a
-    touch's time, so an order created soon after a late touch must be recomputed)."""
+    """docs/attribution.md#last-touch with a late webhook: a read event that arrives after the
+    order, stamped one hour before it and later than the order's current last touch, becomes the
+    order's last touch on the next incremental build (the affected-orders expansion reaches
+    orders at or after a touch's time, so an order created soon after a late touch must be
+    recomputed)."""
     source, raw_dir, db = _built_on_whole_data(generated, tmp_path)
     picked = query(
         db,
@@ -302,11 +303,11 @@ def test_a_late_touch_moves_the_last_touch_of_an_older_order(generated, tmp_path
 
 
 def test_a_late_earlier_click_moves_the_click_to_its_message(generated, tmp_path):
-    """SPEC §5 with a late webhook: a clicked event that arrives later but carries a stored
-    click id, stamped a minute before the click's first event and naming another message,
-    becomes the click's first event on the next incremental build (the clicks recompute
-    every click id of the event versions a run loaded), and the affiliate conversions
-    credited through the click follow it."""
+    """docs/attribution.md#affiliate-conversions with a late webhook: a clicked event that
+    arrives later but carries a stored click id, stamped a minute before the click's first event
+    and naming another message, becomes the click's first event on the next incremental build
+    (the clicks recompute every click id of the event versions a run loaded), and the affiliate
+    conversions credited through the click follow it."""
     source, raw_dir, db = _built_on_whole_data(generated, tmp_path)
     picked = query(
         db,

@@ -1,4 +1,4 @@
-"""The phone helper behind the DuckDB UDF (SPEC §3) and the masking used in marts."""
+"""The phone helper behind the DuckDB UDF (docs/attribution.md#identity-stitching) and the masking used in marts."""
 
 import pytest
 

@@ -1,4 +1,4 @@
-"""No mart exposes a raw phone number or e-mail address (SPEC §7, issue 4 and 6).
+"""No mart exposes a raw phone number or e-mail address (docs/attribution.md#contacts-and-pii, issue 4 and 6).
 
 Scans every text column of every table in the `marts` schema of the demo build,
 except platform-issued ids and keys (`*_id`, `*_key`: a network's click id may be all

@@ -201,7 +201,8 @@ def write_raw(raw: Path, shop_list: list[dict[str, list[dict]]], fmt: str) -> di
 
 
 # --------------------------------------------------------------------------------------
-# The oracle: SPEC §3/§4 in Python, for the rules it can decide exactly
+# The oracle: docs/attribution.md#identity-stitching and docs/attribution.md#order-attribution-rules
+# in Python, for the rules it can decide exactly
 # --------------------------------------------------------------------------------------
 
 

@@ -1,4 +1,4 @@
-{#- SPEC §2: nothing is silently dropped. Per raw table, the raw row count equals
+{#- docs/contract.md#bad-input: nothing is silently dropped. Per raw table, the raw row count equals
     the staged rows plus the rows rejected in dq_rejected_rows; a join that lost
     or multiplied rows in staging fails here. fx_rates is counted before its
     staging view adds inverse quotes. -#}

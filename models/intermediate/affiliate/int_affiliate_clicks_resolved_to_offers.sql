@@ -76,7 +76,8 @@ clicked_events_ranked as (
         message_id,
         click_id,
         occurred_at,
-        -- SPEC §5: a click_id carried by several clicked events resolves to the earliest
+        -- docs/attribution.md#affiliate-conversions: a click_id carried by several clicked events resolves to
+        -- the earliest
         row_number() over (
             partition by workspace_id, click_id
             order by occurred_at, event_id
@@ -141,7 +142,7 @@ clicks_with_offers as (
         clicks_with_messages.flow_id,
         clicks_with_messages.agent_id,
         clicks_with_messages.creative_id,
-        -- SPEC §5: the message's offer, else its creative's offer
+        -- docs/attribution.md#affiliate-conversions: the message's offer, else its creative's offer
         coalesce(
             clicks_with_messages.message_offer_id,
             clicks_with_messages.creative_offer_id
@@ -180,7 +181,7 @@ clicks_with_windows as (
         source_type,
         channel,
         offer_source,
-        -- SPEC §5: no (known) offer: the default window, 168 hours
+        -- docs/attribution.md#affiliate-conversions: no (known) offer: the default window, 168 hours
         case
             when offer_window_hours is not null then 'offer'
             else 'default'

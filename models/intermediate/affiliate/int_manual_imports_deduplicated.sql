@@ -23,7 +23,8 @@ imports_flagged as (
         manual_imports.import_id,
         manual_imports.click_id,
         manual_imports.file_name,
-        -- SPEC §5: a postback with the same click_id converted on the import's UTC date
+        -- docs/attribution.md#affiliate-conversions: a postback with the same click_id converted on the
+        -- import's UTC date
         case
             when postback_click_dates.click_id is not null then 'duplicate_of_postback'
         end as duplicate_reason,

@@ -26,7 +26,7 @@ latest_touches as (
     select * from {{ ref('int_orders_matched_to_last_touch') }}
 ),
 
--- SPEC §4: codes are split on commas, trimmed and compared case-insensitively
+-- docs/attribution.md#coupon: codes are split on commas, trimmed and compared case-insensitively
 order_codes_normalized as (
     {{ normalized_order_codes('orders', extra_columns=['created_at']) }}
 ),
@@ -41,7 +41,7 @@ eligible_coupons as (
         coalesce(campaigns.channel, flows.channel) as channel,
         coupons.is_generated_by_platform,
         coupons.distributed_at,
-        -- SPEC §4: a campaign's code counts only until published_at + coupon_campaign_max_age_days;
+        -- docs/attribution.md#coupon: a campaign's code counts only until published_at + coupon_campaign_max_age_days;
         -- a campaign with no published_at ages from the code's distribution (docs/attribution.md)
         case
             when coupons.source_type = 'campaign'
@@ -63,9 +63,9 @@ eligible_coupons as (
             and coupons.source_type = 'flow'
             and coupons.source_id = flows.flow_id
     where
-        -- SPEC §4: only platform-generated codes, unless var('coupon_include_fixed_codes')
+        -- docs/attribution.md#coupon: only platform-generated codes, unless var('coupon_include_fixed_codes')
         (coupons.is_generated_by_platform or {{ include_fixed_codes }})
-        -- SPEC §4: only sources in var('coupon_source_types')
+        -- docs/attribution.md#coupon: only sources in var('coupon_source_types')
         and coupons.source_type in {{ attribution_var_values('coupon_source_types') }}
 ),
 
@@ -84,7 +84,7 @@ candidates as (
         order_codes_normalized.created_at,
         row_number() over (
             partition by order_codes_normalized.workspace_id, order_codes_normalized.order_id
-            -- SPEC §4: latest distributed_at, then campaign before flow before popup, then the
+            -- docs/attribution.md#coupon: latest distributed_at, then campaign before flow before popup, then the
             -- greater source_id; the code and its contact only make the choice deterministic
             order by
                 eligible_coupons.distributed_at desc,
@@ -107,11 +107,11 @@ candidates as (
             order_codes_normalized.workspace_id = eligible_coupons.workspace_id
             and order_codes_normalized.coupon_code = eligible_coupons.coupon_code
     where
-        -- SPEC §4: coupons count only when enabled in the settings in force for the order
+        -- docs/attribution.md#settings-in-force: coupons count only when enabled in the settings in force for the order
         order_settings.is_coupon_attribution_enabled
-        -- SPEC §4: a code counts from its distribution on ...
+        -- docs/attribution.md#coupon: a code counts from its distribution on ...
         and eligible_coupons.distributed_at <= order_codes_normalized.created_at
-        -- SPEC §4: ... and a campaign's code only until its campaign is max-age days old
+        -- docs/attribution.md#coupon: ... and a campaign's code only until its campaign is max-age days old
         and (
             eligible_coupons.expires_at is null
             or order_codes_normalized.created_at <= eligible_coupons.expires_at
@@ -125,7 +125,7 @@ final as (
         candidates.coupon_code,
         candidates.source_type,
         candidates.source_id,
-        -- SPEC §4: the code's own contact, else the stitched contact with the latest touch
+        -- docs/attribution.md#coupon: the code's own contact, else the stitched contact with the latest touch
         -- before the order (of any age: docs/attribution.md), else null
         coalesce(candidates.coupon_contact_id, latest_touches.contact_id) as contact_id,
         case

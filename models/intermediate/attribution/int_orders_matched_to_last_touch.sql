@@ -44,12 +44,12 @@ touches as (
         messages.channel,
         message_events.occurred_at
     from message_events
-    -- SPEC §4: only campaign and flow messages touch; helpdesk messages never do
+    -- docs/attribution.md#last-touch: only campaign and flow messages touch; helpdesk messages never do
     inner join messages
         on
             message_events.workspace_id = messages.workspace_id
             and message_events.message_id = messages.message_id
-    -- SPEC §4: only events of the types in var('touch_event_types') are touches
+    -- docs/attribution.md#last-touch: only events of the types in var('touch_event_types') are touches
     where
         message_events.event_type in {{ attribution_var_values('touch_event_types') }}
         and messages.source_type in ('campaign', 'flow')
@@ -76,7 +76,7 @@ final as (
         latest_touches.flow_id,
         latest_touches.channel,
         order_settings.window_days,
-        -- SPEC §4: created_at - window <= occurred_at, inclusive (the latest touch is
+        -- docs/attribution.md#last-touch: created_at - window <= occurred_at, inclusive (the latest touch is
         -- in the window or no touch is); applied after the search, as the ASOF join asks
         latest_touches.touch_at >= order_settings.window_starts_at as is_within_window,
         latest_touches.touch_at,

@@ -23,7 +23,8 @@ settings_candidates as (
             order by settings.effective_from desc
         ) as settings_rank
     from orders
-    -- SPEC §4: a settings change applies to orders created from effective_from on, never before
+    -- docs/attribution.md#settings-in-force: a settings change applies to orders created from effective_from
+    -- on, never before
     left join settings
         on
             orders.workspace_id = settings.workspace_id
@@ -34,7 +35,8 @@ final as (
     select
         workspace_id,
         order_id,
-        -- SPEC §4: with no settings row in force, var('attribution_window_days') and coupons enabled
+        -- docs/attribution.md#settings-in-force: with no settings row in force,
+        -- var('attribution_window_days') and coupons enabled
         coalesce(window_days, {{ default_window_days }}) as window_days,
         coalesce(is_coupon_attribution_enabled, true) as is_coupon_attribution_enabled,
         effective_from is not null as has_settings_in_force,

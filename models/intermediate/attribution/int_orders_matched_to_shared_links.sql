@@ -21,12 +21,12 @@ final as (
         shared_links.shared_at,
         orders.created_at
     from orders
-    -- SPEC §4 link: the order's shared_link_id names a link of its own workspace ...
+    -- docs/attribution.md#link: the order's shared_link_id names a link of its own workspace ...
     inner join shared_links
         on
             orders.workspace_id = shared_links.workspace_id
             and orders.shared_link_id = shared_links.link_id
-    -- SPEC §4 link: ... shared no later than the order was created
+    -- docs/attribution.md#link: ... shared no later than the order was created
     where shared_links.shared_at <= orders.created_at
 )
 

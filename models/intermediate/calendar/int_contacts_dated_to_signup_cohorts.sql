@@ -44,7 +44,7 @@ contacts_with_local_signup as (
     select
         contacts.workspace_id,
         contacts.contact_id,
-        -- SPEC §7 cohorts: the signup is the contact's created_at, dated in the workspace time zone
+        -- docs/attribution.md#ltv-cohorts: the signup is the contact's created_at, dated in the workspace time zone
         local_dates.local_date as signup_date,
         contacts.created_at
     from contacts

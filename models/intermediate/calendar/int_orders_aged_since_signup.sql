@@ -20,7 +20,7 @@ credited_orders as (
         orders.order_date,
         {{ month_start_date('orders.order_date') }} as revenue_month
     from orders
-    -- SPEC §7 cohorts: an order counts for the contact it is credited to
+    -- docs/attribution.md#ltv-cohorts: an order counts for the contact it is credited to
     inner join signups
         on
             orders.workspace_id = signups.workspace_id

@@ -19,9 +19,10 @@ revenue_classified as (
         revenue_source,
         revenue_id,
         case
-            -- SPEC §7 rollups: what no source earned is its own type, so the totals are whole
+            -- docs/attribution.md#revenue-rollups: what no source earned is its own type, so the totals are whole
             when not is_attributed then 'unattributed'
-            -- SPEC §7 rollups: an affiliate conversion is 'affiliate' whatever message it was credited to
+            -- docs/attribution.md#revenue-rollups: an affiliate conversion is 'affiliate' whatever message it
+            -- was credited to
             when revenue_source = 'affiliate' then 'affiliate'
             else source_type
         end as source_type,
@@ -49,9 +50,9 @@ revenue_with_periods as (
         net_revenue,
         is_order,
         is_conversion,
-        -- SPEC §7: periods are local; revenue_date is already the local date of the revenue
+        -- docs/attribution.md#revenue-rollups: periods are local; revenue_date is already the local date of the revenue
         revenue_date,
-        -- SPEC §7: weeks start on Monday
+        -- docs/attribution.md#revenue-rollups: weeks start on Monday
         {{ week_start_date('revenue_date') }} as week_start_date,
         {{ month_start_date('revenue_date') }} as month_start_date
     from revenue_classified

@@ -12,7 +12,7 @@ days_with_periods as (
     select
         workspace_id,
         date_day,
-        -- SPEC §7: weeks start on Monday
+        -- docs/attribution.md#revenue-rollups: weeks start on Monday
         {{ week_start_date('date_day') }} as week_start_date,
         {{ month_start_date('date_day') }} as month_start_date
     from days

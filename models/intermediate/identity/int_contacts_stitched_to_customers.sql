@@ -20,7 +20,7 @@ stitched_by_identity_link as (
         'identity_link' as stitch_method,
         1 as stitch_method_rank
     from identity_links
-    -- SPEC §3: a link stitches only a contact and a customer of its own workspace
+    -- docs/attribution.md#identity-stitching: a link stitches only a contact and a customer of its own workspace
     inner join contacts
         on
             identity_links.workspace_id = contacts.workspace_id
@@ -39,7 +39,7 @@ stitched_by_email as (
         'email' as stitch_method,
         2 as stitch_method_rank
     from contacts
-    -- SPEC §3: equal e-mails after trim and lower-case; a null e-mail never matches
+    -- docs/attribution.md#identity-stitching: equal e-mails after trim and lower-case; a null e-mail never matches
     inner join customers
         on
             contacts.workspace_id = customers.workspace_id
@@ -55,7 +55,8 @@ stitched_by_phone as (
         'phone' as stitch_method,
         3 as stitch_method_rank
     from contacts
-    -- SPEC §3: equal E.164 phones; a phone that does not parse is null and stitches nothing
+    -- docs/attribution.md#identity-stitching: equal E.164 phones; a phone that does not parse is null and
+    -- stitches nothing
     inner join customers
         on
             contacts.workspace_id = customers.workspace_id
@@ -89,7 +90,8 @@ final as (
         workspace_id,
         contact_id,
         shop_customer_id,
-        -- SPEC §3: the first method that holds, in the order identity link, e-mail, phone
+        -- docs/attribution.md#identity-stitching: the first method that holds, in the order identity link,
+        -- e-mail, phone
         case stitch_method_rank
             when 1 then 'identity_link'
             when 2 then 'email'

@@ -22,7 +22,7 @@ stitched_through_customer as (
         1 as stitch_method_rank,
         orders.created_at
     from orders
-    -- SPEC §3: every contact stitched to the order's customer counts
+    -- docs/attribution.md#identity-stitching: every contact stitched to the order's customer counts
     inner join customer_stitches
         on
             orders.workspace_id = customer_stitches.workspace_id
@@ -44,7 +44,7 @@ stitched_through_guest_email as (
         2 as stitch_method_rank,
         guest_orders.created_at
     from guest_orders
-    -- SPEC §3: a guest order stitches through its own e-mail
+    -- docs/attribution.md#identity-stitching: a guest order stitches through its own e-mail
     inner join contacts
         on
             guest_orders.workspace_id = contacts.workspace_id
@@ -62,7 +62,7 @@ stitched_through_guest_phone as (
         3 as stitch_method_rank,
         guest_orders.created_at
     from guest_orders
-    -- SPEC §3: ... and through its own phone, in E.164
+    -- docs/attribution.md#identity-stitching: ... and through its own phone, in E.164
     inner join contacts
         on
             guest_orders.workspace_id = contacts.workspace_id

@@ -1,4 +1,4 @@
-{#- SPEC §7: the conversations of the marketing and utility categories, counted per local
+{#- docs/attribution.md#revenue-rollups: the conversations of the marketing and utility categories, counted per local
     sent date; revenue_daily divides the day's revenue by them. A distinct count does not
     add up across runs, so an incremental run recounts whole days: those where the funnel
     rows replaced or written since the last run, before and after, change the count of

@@ -1,4 +1,4 @@
-{#- SPEC §6: the click types of the funnel; a var so a new button type can join them. -#}
+{#- docs/attribution.md#message-funnel: the click types of the funnel; a var so a new button type can join them. -#}
 {%- set click_event_types = var('funnel_click_event_types', ['clicked', 'quick_reply', 'cta_click']) -%}
 
 {#- an incremental run reads these base tables: refs declared while parsing only -#}
@@ -35,13 +35,14 @@ events_with_sends as (
         message_events.workspace_id,
         message_events.message_id,
         message_events.event_type,
-        -- SPEC §6: clicked = any click-type event, at any time
+        -- docs/attribution.md#message-funnel: clicked = any click-type event, at any time
         message_events.event_type in (
             {%- for event_type in click_event_types %}
             '{{ event_type }}'{% if not loop.last %},{% endif %}
             {%- endfor %}
         ) as is_click,
-        -- SPEC §6: viewed = a read event within view_window_days of sent_at (both ends inclusive)
+        -- docs/attribution.md#message-funnel: viewed = a read event within view_window_days of sent_at (both
+        -- ends inclusive)
         coalesce(
             message_events.event_type = 'read'
             and message_events.occurred_at >= messages.sent_at

@@ -28,7 +28,7 @@ viewed_messages as (
         messages.sent_at,
         message_events.viewed_at
     from messages
-    -- SPEC §6: the goal needs a view, so a message without one never reaches it
+    -- docs/attribution.md#message-funnel: the goal needs a view, so a message without one never reaches it
     inner join message_events
         on
             messages.workspace_id = message_events.workspace_id
@@ -51,11 +51,12 @@ goal_candidates as (
         on
             viewed_messages.workspace_id = stitched_orders.workspace_id
             and viewed_messages.contact_id = stitched_orders.contact_id
-            -- SPEC §6: within goal_window_days after sent_at, both ends inclusive
+            -- docs/attribution.md#message-funnel: within goal_window_days after sent_at, both ends inclusive
             and viewed_messages.sent_at <= stitched_orders.created_at
             and {{ dbt.dateadd('day', var('goal_window_days', 30), 'viewed_messages.sent_at') }}
             >= stitched_orders.created_at
-            -- SPEC §6: and within goal_after_view_days after the first view, both ends inclusive
+            -- docs/attribution.md#message-funnel: and within goal_after_view_days after the first view, both
+            -- ends inclusive
             and viewed_messages.viewed_at <= stitched_orders.created_at
             and {{ dbt.dateadd('day', var('goal_after_view_days', 7), 'viewed_messages.viewed_at') }}
             >= stitched_orders.created_at

@@ -40,7 +40,8 @@ manual_conversions as (
         conversion_date,
         cast(null as {{ dbt.type_timestamp() }}) as converted_at
     from manual_imports
-    -- SPEC §5: imports that repeat a postback are dropped (recorded in dq_rejected_rows)
+    -- docs/attribution.md#affiliate-conversions: imports that repeat a postback are dropped (recorded in
+    -- dq_rejected_rows)
     where duplicate_reason is null
 ),
 
@@ -74,11 +75,13 @@ conversions_matched_to_clicks as (
         conversions.revenue,
         clicks.attribution_window_hours,
         case
-            -- SPEC §5: the click_id must match a clicked event of the workspace
+            -- docs/attribution.md#affiliate-conversions: the click_id must match a clicked event of the workspace
             when clicks.click_id is null then 'unknown_click'
-            -- SPEC §5: a manual import carries only a date; the network already credited the click
+            -- docs/attribution.md#affiliate-conversions: a manual import carries only a date; the network
+            -- already credited the click
             when conversions.conversion_source = 'manual' then null
-            -- SPEC §5: click_at <= converted_at <= click_at + window, both ends inclusive
+            -- docs/attribution.md#affiliate-conversions: click_at <= converted_at <= click_at + window, both
+            -- ends inclusive
             when
                 conversions.converted_at >= clicks.clicked_at
                 and conversions.converted_at

@@ -39,7 +39,7 @@ link_matches as (
 
 touch_matches as (
     select * from {{ ref('int_orders_matched_to_last_touch') }}
-    -- SPEC §4 last touch: only a touch inside the order's window credits it
+    -- docs/attribution.md#last-touch: only a touch inside the order's window credits it
     where is_within_window
 ),
 
@@ -129,7 +129,8 @@ orders_with_matches as (
 orders_with_method as (
     select
         *,
-        -- SPEC §4: the first rule that matches wins, in the order of var('attribution_precedence')
+        -- docs/attribution.md#order-attribution-rules: the first rule that matches wins, in the order of
+        -- var('attribution_precedence')
         {%- if precedence %}
         case
             {%- for rule in precedence %}
@@ -187,14 +188,14 @@ credited as (
         case when attribution_method = 'coupon' then coupon_code end as coupon_code,
         case
             when attribution_method is not null then null
-            -- SPEC §4: unattributed: no contact stitched to the order, else no touch in its window
+            -- docs/attribution.md#unattributed: no contact stitched to the order, else no touch in its window
             when stitched_contacts = 0 then 'not_stitched'
             else 'no_touch_in_window'
         end as unattributed_reason,
         stitched_contacts,
         window_days,
         gross_revenue,
-        -- SPEC §4: net = gross minus refunds, 0 when cancelled, never below 0
+        -- docs/attribution.md#order-revenue: net = gross minus refunds, 0 when cancelled, never below 0
         cast(
             case
                 when is_cancelled then 0

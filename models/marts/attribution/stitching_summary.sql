@@ -117,7 +117,7 @@ final as (
         coalesce(order_counts.stitched_orders, 0) as stitched_orders,
         coalesce(order_counts.guest_orders, 0) as guest_orders,
         coalesce(order_counts.stitched_guest_orders, 0) as stitched_guest_orders,
-        -- SPEC §7: a ratio is null where its denominator is 0
+        -- docs/attribution.md#ratios: a ratio is null where its denominator is 0
         1.0 * contact_counts.stitched_contacts
         / nullif(contact_counts.contacts, 0) as stitch_rate,
         1.0 * customer_counts.stitched_customers

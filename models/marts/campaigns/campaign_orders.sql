@@ -18,7 +18,7 @@ workspaces as (
 
 campaign_credited_orders as (
     select * from order_attribution
-    -- SPEC §7: every order credited to a campaign, by last touch or by coupon
+    -- docs/contract.md#marts: every order credited to a campaign, by last touch or by coupon
     where campaign_id is not null
 ),
 
@@ -31,7 +31,7 @@ orders_for_export as (
         campaign_credited_orders.shop_customer_id,
         campaign_credited_orders.message_id,
         campaigns.campaign_name,
-        -- SPEC §7: the customer's number only masked, the e-mail only hashed
+        -- docs/attribution.md#contacts-and-pii: the customer's number only masked, the e-mail only hashed
         {{ mask_phone('contacts.phone_e164') }} as customer_phone_masked,
         {{ hash_email('contacts.email_normalized') }} as customer_email_hashed,
         campaign_credited_orders.attribution_method,

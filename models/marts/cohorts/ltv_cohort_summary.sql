@@ -30,7 +30,8 @@ revenue_in_windows as (
         workspace_id,
         cohort_month,
         {%- for days in window_days %}
-        -- SPEC §7: revenue within {{ days }} days of each contact's own signup, both ends inclusive
+        -- docs/attribution.md#ltv-cohorts: revenue within {{ days }} days of each contact's own signup, both
+        -- ends inclusive
         sum(case when days_since_signup <= {{ days }} then gross_revenue else 0 end) as gross_revenue_{{ days }}d,
         sum(case when days_since_signup <= {{ days }} then net_revenue else 0 end) as net_revenue_{{ days }}d
         {%- if not loop.last %},{% endif %}
@@ -46,7 +47,8 @@ cohorts_with_maturity as (
         {%- for days in window_days %}
         coalesce(revenue_in_windows.gross_revenue_{{ days }}d, 0) as gross_revenue_{{ days }}d,
         coalesce(revenue_in_windows.net_revenue_{{ days }}d, 0) as net_revenue_{{ days }}d,
-        -- SPEC §7: old enough when every contact's window has ended by the workspace's last date of data
+        -- docs/attribution.md#ltv-cohorts: old enough when every contact's window has ended by the
+        -- workspace's last date of data
         {{ dbt.dateadd('day', days, 'cohorts.last_signup_date') }} <= activity_ranges.last_activity_date
             as is_complete_{{ days }}d,
         {%- endfor %}

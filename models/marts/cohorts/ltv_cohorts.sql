@@ -33,7 +33,7 @@ months as (
 ),
 
 cohort_ages as (
-    -- SPEC §7: every month from the signup month up to the workspace's last month of data
+    -- docs/attribution.md#ltv-cohorts: every month from the signup month up to the workspace's last month of data
     select
         cohorts.workspace_id,
         cohorts.cohort_month,

@@ -160,14 +160,14 @@ orders_per_contact as (
         sum(net_revenue) as net_revenue,
         min(created_at) as first_attributed_order_at
     from order_attribution
-    -- SPEC §4: the orders whose credit names this contact
+    -- docs/attribution.md#contacts-and-pii: the orders whose credit names this contact
     where contact_id is not null
     group by
         workspace_id,
         contact_id
 ),
 
--- SPEC §7: marts show a phone only masked
+-- docs/attribution.md#contacts-and-pii: marts show a phone only masked
 phones as (
     {%- if is_incremental() %}
     select
@@ -200,7 +200,7 @@ contacts_with_totals as (
     select
         contacts.workspace_id,
         contacts.contact_id,
-        -- SPEC §7: marts show a phone only masked and an e-mail only hashed
+        -- docs/attribution.md#contacts-and-pii: marts show a phone only masked and an e-mail only hashed
         phones.phone_masked,
         {{ hash_email('contacts.email_normalized') }} as email_hashed,
         contacts.channel,
@@ -214,7 +214,7 @@ contacts_with_totals as (
         coalesce(orders_per_contact.attributed_orders, 0) as attributed_orders,
         cast(coalesce(orders_per_contact.gross_revenue, 0) as decimal(18, 2)) as gross_revenue,
         cast(coalesce(orders_per_contact.net_revenue, 0) as decimal(18, 2)) as net_revenue,
-        -- SPEC §3: stitched = joined to a shop customer (as stitching_summary counts)
+        -- docs/attribution.md#identity-stitching: stitched = joined to a shop customer (as stitching_summary counts)
         customers_per_contact.contact_id is not null as is_stitched,
         signups.signup_date,
         signups.cohort_month as signup_month,

@@ -1,4 +1,4 @@
-{#- SPEC §2: every raw row that cannot be used, with its reason; plus rows that
+{#- docs/contract.md#bad-input: every raw row that cannot be used, with its reason; plus rows that
     are used with one field set to null (disposition 'field_nulled'). -#}
 {%- set row_keys = {
     'workspaces': ['workspace_id'],
@@ -60,7 +60,8 @@ all_rejections as (
     {%- endif %}
     {%- endfor %}
     union all
-    -- SPEC §5: staged manual imports that repeat a postback, dropped before the marts;
+    -- docs/attribution.md#affiliate-conversions: staged manual imports that repeat a postback, dropped before
+    -- the marts;
     -- staged rows, so not 'rejected' (raw = staged + rejected per table stays exact)
     select
         workspace_id,

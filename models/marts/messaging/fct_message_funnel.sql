@@ -22,7 +22,7 @@ last_touch_revenue as (
         cast(sum(gross_revenue) as decimal(18, 2)) as attributed_gross_revenue,
         cast(sum(net_revenue) as decimal(18, 2)) as attributed_net_revenue
     from order_attribution
-    -- SPEC §6/§7: revenue is the last-touch credit only, never the goal orders
+    -- docs/attribution.md#message-funnel: revenue is the last-touch credit only, never the goal orders
     where
         attribution_method = 'last_touch'
         and message_id is not null

@@ -18,7 +18,7 @@ order_attribution as (
 
 link_attributed_orders as (
     select * from order_attribution
-    -- SPEC §4 link rule: the order came through a link the agent shared
+    -- docs/attribution.md#link: the order came through a link the agent shared
     where
         attribution_method = 'link'
         and agent_id is not null
@@ -184,9 +184,9 @@ agents_with_ratios as (
         gross_revenue,
         net_revenue,
         workspace_helpdesk_gross_revenue,
-        -- SPEC §7: conversion = purchased / clicked, null when nobody clicked
+        -- docs/attribution.md#ratios: conversion = purchased / clicked, null when nobody clicked
         {{ safe_divide('customers_purchased', 'customers_clicked') }} as conversion_rate,
-        -- SPEC §7: share of the workspace's helpdesk revenue, null when it has none
+        -- docs/attribution.md#ratios: share of the workspace's helpdesk revenue, null when it has none
         {{ safe_divide('gross_revenue', 'workspace_helpdesk_gross_revenue') }} as helpdesk_revenue_share
     from agents_with_totals
 )

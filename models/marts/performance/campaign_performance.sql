@@ -23,7 +23,7 @@ sends_per_campaign as (
         count(case when is_clicked then 1 end) as clicks,
         count(case when is_failed then 1 end) as failed,
         count(case when has_goal then 1 end) as goal_conversions,
-        -- SPEC §7 names the metric `cost` (a keyword sqlfluff flags)
+        -- docs/contract.md#marts: the public name of the metric is `cost` (a keyword sqlfluff flags)
         coalesce(sum(cost), 0) as cost  -- noqa: RF04
     from message_funnel
     where source_type = 'campaign'
@@ -42,7 +42,7 @@ orders_per_campaign as (
         sum(gross_revenue) as gross_revenue,
         sum(net_revenue) as net_revenue
     from order_attribution
-    -- SPEC §4: every credit to the campaign counts, by last touch and by coupon
+    -- docs/attribution.md#order-attribution-rules: every credit to the campaign counts, by last touch and by coupon
     where campaign_id is not null
     group by
         workspace_id,
@@ -103,7 +103,7 @@ campaigns_with_ratios as (
         gross_revenue,
         net_revenue,
         cost,
-        -- SPEC §7: a ratio is null when its denominator is 0
+        -- docs/attribution.md#ratios: a ratio is null when its denominator is 0
         {{ safe_divide('reads', 'delivered') }} as read_rate,
         {{ safe_divide('clicks', 'delivered') }} as click_through_rate,
         {{ safe_divide('gross_revenue', 'sends') }} as revenue_per_send,

@@ -22,7 +22,7 @@ clicked_events_per_message as (
         message_id,
         count(*) as clicks
     from message_events
-    -- SPEC §5: affiliate clicks are the `clicked` events (they carry the click_id)
+    -- docs/attribution.md#affiliate-conversions: affiliate clicks are the `clicked` events (they carry the click_id)
     where event_type = 'clicked'
     group by
         workspace_id,
@@ -53,7 +53,7 @@ conversions_per_creative as (
         count(*) as conversions,
         sum(revenue) as revenue
     from affiliate_conversions
-    -- SPEC §5: only attributed conversions credit the creative
+    -- docs/attribution.md#affiliate-conversions: only attributed conversions credit the creative
     where
         is_attributed
         and creative_id is not null
@@ -117,7 +117,7 @@ creatives_with_ratios as (
         clicks,
         conversions,
         revenue,
-        -- SPEC §7: a ratio is null when its denominator is 0
+        -- docs/attribution.md#ratios: a ratio is null when its denominator is 0
         {{ safe_divide('revenue', 'clicks') }} as epc,
         {{ safe_divide('conversions', 'clicks') }} as conversion_rate,
         {{ safe_divide('revenue', 'sends') }} as revenue_per_send,

@@ -35,7 +35,7 @@ sends_per_flow as (
         flow_id,
         count(*) as sends,
         count(case when is_clicked then 1 end) as clicks,
-        -- SPEC §7 names the metric `cost` (a keyword sqlfluff flags)
+        -- docs/contract.md#marts: the public name of the metric is `cost` (a keyword sqlfluff flags)
         coalesce(sum(cost), 0) as cost  -- noqa: RF04
     from message_funnel
     where source_type = 'flow'
@@ -49,12 +49,13 @@ orders_per_flow as (
         workspace_id,
         flow_id,
         count(*) as attributed_orders,
-        -- SPEC §7: bought = distinct contacts credited with an order of the flow
+        -- docs/attribution.md#campaign-and-flow-performance: bought = distinct contacts credited with an
+        -- order of the flow
         count(distinct contact_id) as bought,
         sum(gross_revenue) as gross_revenue,
         sum(net_revenue) as net_revenue
     from order_attribution
-    -- SPEC §4: every credit to the flow counts, by last touch and by coupon
+    -- docs/attribution.md#order-attribution-rules: every credit to the flow counts, by last touch and by coupon
     where flow_id is not null
     group by
         workspace_id,
@@ -113,7 +114,7 @@ flows_with_ratios as (
         gross_revenue,
         net_revenue,
         cost,
-        -- SPEC §7: a ratio is null when its denominator is 0
+        -- docs/attribution.md#ratios: a ratio is null when its denominator is 0
         {{ safe_divide('completed', 'started') }} as completion_rate,
         {{ safe_divide('gross_revenue', 'sends') }} as revenue_per_send,
         {{ safe_divide('gross_revenue', 'clicks') }} as epc,

@@ -24,7 +24,7 @@ messages_with_offers as (
     select
         messages.workspace_id,
         messages.message_id,
-        -- SPEC §5: the message's offer, else its creative's offer
+        -- docs/attribution.md#affiliate-conversions: the message's offer, else its creative's offer
         coalesce(messages.offer_id, creatives.offer_id) as offer_id
     from messages
     left join creatives
@@ -40,7 +40,7 @@ clicked_events_per_message as (
         message_id,
         count(*) as clicks
     from message_events
-    -- SPEC §5: affiliate clicks are the `clicked` events (they carry the click_id)
+    -- docs/attribution.md#affiliate-conversions: affiliate clicks are the `clicked` events (they carry the click_id)
     where event_type = 'clicked'
     group by
         workspace_id,
@@ -70,7 +70,7 @@ conversions_per_offer as (
         count(*) as conversions,
         sum(revenue) as revenue
     from affiliate_conversions
-    -- SPEC §5: only attributed conversions credit the offer
+    -- docs/attribution.md#affiliate-conversions: only attributed conversions credit the offer
     where
         is_attributed
         and offer_id is not null
@@ -136,7 +136,7 @@ offers_with_ratios as (
         clicks,
         conversions,
         revenue,
-        -- SPEC §7: a ratio is null when its denominator is 0
+        -- docs/attribution.md#ratios: a ratio is null when its denominator is 0
         {{ safe_divide('revenue', 'clicks') }} as epc,
         {{ safe_divide('conversions', 'clicks') }} as conversion_rate,
         {{ safe_divide('revenue', 'sends') }} as revenue_per_send,

@@ -13,7 +13,7 @@ workspaces as (
 ),
 
 shop_order_revenue as (
-    -- SPEC §7: every order, attributed or not, so that the totals are whole
+    -- docs/attribution.md#combined-revenue: every order, attributed or not, so that the totals are whole
     select
         workspace_id,
         order_id as revenue_id,

@@ -4,7 +4,7 @@ spine_days as (
     select * from {{ ref('int_workspace_days_spined') }}
 ),
 
--- SPEC §7: conversations of the marketing and utility categories, by local sent date
+-- docs/attribution.md#revenue-rollups: conversations of the marketing and utility categories, by local sent date
 conversations_per_day as (
     select * from {{ ref('int_conversations_counted_per_day') }}
 ),
@@ -55,7 +55,7 @@ day_rows as (
         0 as orders,
         0 as conversions,
         days.conversations,
-        -- SPEC §7: revenue per marketing + utility conversation of the day (null when 0)
+        -- docs/attribution.md#revenue-rollups: revenue per marketing + utility conversation of the day (null when 0)
         {{ safe_divide('coalesce(period_totals.period_gross_revenue, 0)', 'days.conversations') }}
             as revenue_per_conversation,
         cast(null as {{ dbt.type_float() }}) as revenue_share,

@@ -88,7 +88,7 @@ windows as (
         workspace_id,
         source_type,
         {%- for measure in ['gross_revenue', 'net_revenue'] %}
-        -- SPEC §7 dashboard cards: the date and the 29 days before it
+        -- docs/attribution.md#rolling-dashboard-cards: the date and the 29 days before it
         sum({{ measure }}) over (
             partition by workspace_id, source_type order by date_day
             rows between 29 preceding and current row
@@ -115,7 +115,7 @@ changes as (
         {{ measure }}_last_30d,
         {{ measure }}_previous_30d,
         {{ measure }}_last_30d - {{ measure }}_previous_30d as {{ measure }}_change,
-        -- SPEC §7: a ratio is null when its denominator is 0
+        -- docs/attribution.md#ratios: a ratio is null when its denominator is 0
         {{ safe_divide(measure ~ '_last_30d - ' ~ measure ~ '_previous_30d', measure ~ '_previous_30d') }}
             as {{ measure }}_change_rate,
         {{ measure }}_lifetime,

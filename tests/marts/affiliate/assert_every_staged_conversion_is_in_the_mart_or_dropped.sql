@@ -1,4 +1,5 @@
--- SPEC §2/§5: every staged postback and manual import is exactly one conversion of
+-- docs/contract.md#bad-input, docs/attribution.md#affiliate-conversions: every staged postback and manual
+-- import is exactly one conversion of
 -- fct_affiliate_conversions, or (imports only) dropped as a duplicate of a postback and
 -- recorded in dq_rejected_rows with disposition 'dropped_in_attribution'; never both.
 with

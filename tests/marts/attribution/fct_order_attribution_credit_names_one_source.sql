@@ -1,4 +1,5 @@
--- SPEC §4: an order is credited to at most one source, and source_id is the id column of its source_type
+-- docs/attribution.md#order-attribution-rules: an order is credited to at most one source, and source_id is
+-- the id column of its source_type
 with
 
 attribution as (

@@ -1,4 +1,5 @@
--- SPEC §4: one row per usable order: every staged order is in the mart and nothing else is
+-- docs/attribution.md#order-attribution-rules: one row per usable order: every staged order is in the mart
+-- and nothing else is
 with
 
 orders as (

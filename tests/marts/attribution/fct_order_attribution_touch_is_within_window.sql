@@ -1,4 +1,4 @@
--- SPEC §4: a last-touch credit has its touch in [created_at - window_days × 24 h, created_at];
+-- docs/attribution.md#last-touch: a last-touch credit has its touch in [created_at - window_days × 24 h, created_at];
 -- touch columns are set only for last touch
 with
 

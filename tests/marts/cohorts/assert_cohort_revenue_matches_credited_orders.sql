@@ -1,4 +1,4 @@
-{#- SPEC §7 cohorts, recomputed from the facts without the intermediate models:
+{#- docs/attribution.md#ltv-cohorts, recomputed from the facts without the intermediate models:
     per workspace and signup month, the credited orders of the cohort's contacts
     dated on or after their local signup date. The cumulative revenue of
     ltv_cohorts at its last age must equal their total, and each complete N-day

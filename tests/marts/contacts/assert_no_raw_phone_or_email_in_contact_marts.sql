@@ -1,4 +1,4 @@
--- SPEC §7: no mart exposes a raw phone or e-mail. Every text column of the marts that
+-- docs/attribution.md#contacts-and-pii: no mart exposes a raw phone or e-mail. Every text column of the marts that
 -- carry contact data is scanned for something shaped like an e-mail address or a phone
 -- number (eight or more digits in a row, optionally after a +); masked phones
 -- (+49***6789) must not match. Ids (opaque platform keys) and sha256 hashes (hex) are

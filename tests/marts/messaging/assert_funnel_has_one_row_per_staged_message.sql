@@ -8,7 +8,7 @@
 {%- set keys = ['workspace_id', 'message_id'] -%}
 {%- set funnel_keys_written = keys_logged_this_run(ref('fct_message_funnel'), keys)
     if tests_read_changed_rows() else none -%}
--- SPEC §6: the funnel has one row per staged message, no more, no less.
+-- docs/attribution.md#message-funnel: the funnel has one row per staged message, no more, no less.
 with
 
 {% if funnel_keys_written is not none -%}

@@ -1,4 +1,4 @@
--- SPEC §6: a goal order is stitched to the message's contact and created after the first
+-- docs/attribution.md#message-funnel: a goal order is stitched to the message's contact and created after the first
 -- view, within goal_after_view_days of it and within goal_window_days of sending; the
 -- view itself is within view_window_days of sending.
 with

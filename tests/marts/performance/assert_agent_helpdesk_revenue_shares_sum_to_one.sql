@@ -1,4 +1,4 @@
--- SPEC §7: the agents' shares of a workspace's helpdesk revenue add up to 1
+-- docs/attribution.md#agent-performance: the agents' shares of a workspace's helpdesk revenue add up to 1
 -- wherever the workspace has helpdesk revenue (and are all null where it has none)
 with
 

@@ -1,4 +1,4 @@
--- SPEC §7: fct_attributed_revenue holds every order of fct_order_attribution and every
+-- docs/attribution.md#combined-revenue: fct_attributed_revenue holds every order of fct_order_attribution and every
 -- conversion of fct_affiliate_conversions, attributed or not, and nothing else.
 with
 

@@ -1,4 +1,4 @@
-{#- SPEC §7 dashboard cards: on every date of the spine and for every source type,
+{#- docs/attribution.md#rolling-dashboard-cards: on every date of the spine and for every source type,
     the rolling windows of revenue_rolling equal sums over revenue_daily computed
     with date arithmetic (not row frames): the last 30 days (the date and the 29
     before) and the 30 before those; the lifetime grows from the previous date by

@@ -69,7 +69,7 @@ checked as (
 ranked as (
     select
         *,
-        -- SPEC §5: a conversion reported twice keeps its earliest postback
+        -- docs/attribution.md#affiliate-conversions: a conversion reported twice keeps its earliest postback
         row_number() over (
             partition by workspace_id, network, conversion_id, check_reason is null
             order by received_at, postback_id

@@ -47,7 +47,7 @@ final as (
     select
         workspace_id,
         window_days,
-        -- SPEC §4: coupons are enabled unless the settings say otherwise
+        -- docs/attribution.md#settings-in-force: coupons are enabled unless the settings say otherwise
         coalesce(coupon_attribution_enabled, true) as is_coupon_attribution_enabled,
         effective_from,
         coalesce(check_reason, case when key_rank > 1 then 'duplicate_effective_from' end) as rejection_reason

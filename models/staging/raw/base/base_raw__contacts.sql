@@ -55,7 +55,8 @@ final as (
         signup_source,
         region,
         created_at,
-        -- SPEC §3: a phone or e-mail that does not parse stitches nothing; the row is kept
+        -- docs/attribution.md#identity-stitching: a phone or e-mail that does not parse stitches nothing; the
+        -- row is kept
         case
             when nullif(trim(phone), '') is not null and phone_e164 is null then 'unparseable_phone'
             when nullif(trim(email), '') is not null and email_normalized is null then 'malformed_email'

@@ -52,7 +52,7 @@ coupon_sources as (
 checked as (
     select
         typed.*,
-        -- SPEC §4: codes compare trimmed and case-insensitively
+        -- docs/attribution.md#coupon: codes compare trimmed and case-insensitively
         nullif(lower(trim(typed.code)), '') as code_normalized,
         case
             when typed.invalid_value_reason is not null then typed.invalid_value_reason

@@ -39,7 +39,7 @@ checked as (
 ranked as (
     select
         *,
-        -- SPEC §5: the same click, date and amount imported again is a duplicate
+        -- docs/attribution.md#affiliate-conversions: the same click, date and amount imported again is a duplicate
         row_number() over (
             partition by workspace_id, click_id, conversion_date, amount, check_reason is null
             order by imported_at, import_id

@@ -43,7 +43,7 @@ checked as (
 ranked as (
     select
         *,
-        -- SPEC §2: webhooks repeat; a retry carries the same event_id
+        -- docs/contract.md#bad-input: webhooks repeat; a retry carries the same event_id
         row_number() over (
             partition by workspace_id, event_id, check_reason is null
             order by occurred_at, event_type, click_id

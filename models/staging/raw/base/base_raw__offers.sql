@@ -48,7 +48,7 @@ final as (
         offer_id,
         name as offer_name,
         network,
-        -- SPEC §5: an offer without a window credits clicks for 168 hours
+        -- docs/attribution.md#affiliate-conversions: an offer without a window credits clicks for 168 hours
         coalesce(attribution_window_hours, {{ var('default_offer_window_hours', 168) }}) as attribution_window_hours,
         coalesce(check_reason, case when key_rank > 1 then 'duplicate_offer_id' end) as rejection_reason
     from ranked

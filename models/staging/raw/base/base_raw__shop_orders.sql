@@ -91,7 +91,7 @@ checked as (
 ranked as (
     select
         *,
-        -- SPEC §2: an order may arrive more than once; the latest version wins
+        -- docs/contract.md#bad-input: an order may arrive more than once; the latest version wins
         row_number() over (
             partition by workspace_id, order_id, check_reason is null
             order by
