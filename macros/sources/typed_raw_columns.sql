@@ -1,8 +1,7 @@
 {#- The columns of a raw table cast to their contract types (macros/sources/raw_contract.sql),
     plus `invalid_value_reason`: 'invalid_<column>' for the first column whose raw
-    value is present but does not cast (text in a number column of a CSV, say).
-    A text value that is blank (empty or only spaces) is null, so a blank id is a
-    missing id. -#}
+    value is present but does not cast exactly (typed_raw_value). A text value that
+    is blank (empty or only spaces) is null, so a blank id is a missing id. -#}
 {% macro typed_raw_columns(table_name) -%}
     {%- set columns = raw_contract()[table_name] -%}
     {%- set checked = columns | rejectattr(1, 'equalto', 'varchar') | list -%}
@@ -12,7 +11,7 @@
     {%- if checked %}
         case
         {%- for column, data_type in checked %}
-            when {{ column }} is not null and {{ dbt.safe_cast(column, data_type) }} is null
+            when {{ column }} is not null and {{ typed_raw_value(column, data_type) }} is null
                 then 'invalid_{{ column }}'
         {%- endfor %}
         end as invalid_value_reason
@@ -22,15 +21,60 @@
 {%- endmacro %}
 
 
-{#- One raw column cast to its contract type; a blank text is null. -#}
+{#- One raw column cast to its contract type, or null when it does not cast exactly.
+    Engines' casts round (5.5 -> 6 for an integer, 19.999 -> 20.00 for money), drop a
+    time zone offset or truncate digits, so the value's text must first have the exact
+    shape of its type (docs/contract.md#value-rules): an integer has no fraction, money no
+    more places than its scale, a timestamp no offset but UTC and no digits past the
+    microsecond, a date no time of day, a boolean one of true/false/t/f/yes/no/y/n/1/0.
+    A blank text is null. -#}
 {% macro typed_raw_value(column, data_type) -%}
+    {%- set text = 'trim(' ~ dbt.safe_cast(column, dbt.type_string()) ~ ')' -%}
     {%- if data_type == 'varchar' -%}
         case
-            when trim({{ dbt.safe_cast(column, dbt.type_string()) }}) = '' then null
+            when {{ text }} = '' then null
             else {{ dbt.safe_cast(column, dbt.type_string()) }}
         end
+    {%- elif data_type == 'boolean' -%}
+        case
+            when lower({{ text }}) in ('true', 't', 'yes', 'y', '1') then true
+            when lower({{ text }}) in ('false', 'f', 'no', 'n', '0') then false
+        end
     {%- else -%}
-        {{ dbt.safe_cast(column, data_type) }}
+        {#- cast the checked text, not the value: a file's double 360287970189641.0 casts
+            to the money 360287970189640.96, its text exactly -#}
+        case
+            when {{ matches_pattern(text, exact_text_pattern(data_type)) }}
+                {%- if data_type == 'double' %}
+                {#- an exponent past the type's range casts to infinity #}
+                and abs({{ dbt.safe_cast(text, data_type) }}) <= 1.7976931348623157e308
+                {%- endif %}
+                then {{ dbt.safe_cast(text, data_type) }}
+        end
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#- The regular expression (whole text, RE2 and Java alike) a raw value's text must
+    match to cast exactly to `data_type`. -#}
+{% macro exact_text_pattern(data_type) -%}
+    {%- if data_type in ('integer', 'bigint') -%}
+        {{ return('[+-]?[0-9]+([.]0*)?') }}
+    {%- elif data_type.startswith('decimal(') -%}
+        {%- set scale = data_type[8:-1].split(',')[1] | trim | int -%}
+        {%- set places = '[0-9]{0,' ~ scale ~ '}0*' -%}
+        {{ return('[+-]?([0-9]+([.]' ~ places ~ ')?|[.]' ~ places ~ ')') }}
+    {%- elif data_type == 'double' -%}
+        {{ return('[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)([eE][+-]?[0-9]+)?') }}
+    {%- elif data_type == 'date' -%}
+        {{ return('[0-9]{4}-[0-9]{2}-[0-9]{2}([ T]00:00(:00([.]0*)?)?)?') }}
+    {%- elif data_type == 'timestamp' -%}
+        {{ return(
+            '[0-9]{4}-[0-9]{2}-[0-9]{2}([ T]([01][0-9]|2[0-3]):[0-9]{2}(:[0-9]{2}([.][0-9]{0,6}0*)?)?)?'
+            ~ '(Z|[+-]00(:?00)?)?'
+        ) }}
+    {%- else -%}
+        {{ exceptions.raise_compiler_error("no exact-cast pattern for type " ~ data_type) }}
     {%- endif -%}
 {%- endmacro %}
 

@@ -48,6 +48,7 @@ NAMED_KINDS = {
     "impossible_phone", "malformed_email", "future_timestamp", "timestamp_before_2000", "event_for_unknown_message",
     "order_for_unknown_customer", "currency_without_rate", "duplicate_conflicting", "duplicate_exact",
     "unknown_enum_value", "text_quotes_emoji_long", "uncastable_value", "blank_id", "inconsistent_timestamps",
+    "inexact_value", "nonsense_value",
 }
 EMPTY_GOOD_TABLES = {"flow_runs", "link_clicks", "popups"}
 

@@ -35,6 +35,7 @@ eligible_coupons as (
     select
         coupons.workspace_id,
         coupons.coupon_code,
+        coupons.coupon_code_as_defined,
         coupons.source_type,
         coupons.source_id,
         coupons.contact_id,
@@ -74,6 +75,7 @@ candidates as (
         order_codes_normalized.workspace_id,
         order_codes_normalized.order_id,
         eligible_coupons.coupon_code,
+        eligible_coupons.coupon_code_as_defined,
         eligible_coupons.source_type,
         eligible_coupons.source_id,
         eligible_coupons.contact_id as coupon_contact_id,
@@ -122,7 +124,8 @@ final as (
     select
         candidates.workspace_id,
         candidates.order_id,
-        candidates.coupon_code,
+        -- the code as its coupons row spells it, not the order's normalised text
+        candidates.coupon_code_as_defined as coupon_code,
         candidates.source_type,
         candidates.source_id,
         -- docs/attribution.md#coupon: the code's own contact, else the stitched contact with the latest touch

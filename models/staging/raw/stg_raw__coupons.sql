@@ -8,6 +8,7 @@ usable as (
     select
         workspace_id,
         coupon_code,
+        coupon_code_as_defined,
         source_type,
         source_id,
         contact_id,

@@ -20,7 +20,7 @@ Writes, in the raw contract's shape (msgwh/contract.py), one CSV per raw table:
 The rows of `add_rows_the_corpus_found` are the bad input staging did not catch when the
 corpus was written (uncastable CSV text failed the build; blank ids, impossible order, refund
 and postback timestamps were staged); their reasons were proposed here and staging now uses
-them (docs/DECISIONS.md, "Bad input found by the corpus").
+them (docs/DECISIONS.md, "Bad input found by the corpus stays in the corpus").
 
 The build runs with var `dq_as_of: '2026-11-01 00:00:00'` (DQ_AS_OF), so "future" means
 after 2026-11-02 00:00. Rows are declared next to their expected reason, so the manifest
@@ -362,6 +362,7 @@ def build() -> Corpus:  # noqa: PLR0915 - one declaration per row reads best
 
     add_bad_rows(c)
     add_rows_the_corpus_found(c)
+    add_values_a_cast_would_alter(c)
     return c
 
 
@@ -517,8 +518,8 @@ def add_bad_rows(c: Corpus) -> None:  # noqa: PLR0915
     bad_refund("rx-negative", "negative_amount", "negative_amount", amount="-2.00")
     bad_import("ix-negative", "negative_amount", "negative_amount", amount="-1.00")
     bad_message("mx-negative-cost", "negative_amount", "negative_cost", cost="-0.01")
-    bad_message("mx-negative-segments", "negative_amount", "negative_segments", segments="-1")
-    b("offers", "negative_amount", "negative_attribution_window_hours", workspace_id="w2", offer_id="ofx-negative",
+    bad_message("mx-negative-segments", "negative_amount", "non_positive_segments", segments="-1")
+    b("offers", "negative_amount", "non_positive_attribution_window_hours", workspace_id="w2", offer_id="ofx-negative",
       name="negative window", network="tune", attribution_window_hours="-1")
     b("fx_rates", "negative_amount", "non_positive_rate", rate_date="2026-10-02", from_currency="USD",
       to_currency="EUR", rate="-0.9")
@@ -753,6 +754,49 @@ def add_rows_the_corpus_found(c: Corpus) -> None:
     c.bad("affiliate_postbacks", "inconsistent_timestamps", "received_before_converted", workspace_id="w2",
           postback_id="pbx-received-before", network="tune", click_id="ck404", conversion_id="cvx-received-before",
           payout="1.00", currency="USD", converted_at=ts, received_at="2026-10-01 00:00:00")
+
+
+def add_values_a_cast_would_alter(c: Corpus) -> None:
+    """Text an engine's cast would round, truncate or misread, and values no one could mean.
+
+    DuckDB casts '5.5' to the integer 6 and '19.999' to 20.00, ignores a '+02:00' offset and
+    drops the time of a date; each such row is rejected `invalid_<column>`, never staged
+    altered (docs/contract.md#value-rules)."""
+    ts = "2026-10-10 10:00:00"
+
+    def inexact(table, reason, row_key=None, **row):
+        return c.bad(table, "inexact_value", reason, row_key=row_key, **row)
+
+    def nonsense(table, reason, row_key=None, **row):
+        return c.bad(table, "nonsense_value", reason, row_key=row_key, **row)
+
+    # a 5.5-day window would have become a 6-day window in force for every later order
+    inexact("attribution_settings", "invalid_window_days", workspace_id="w2",
+            effective_from="2026-10-05 00:00:00", window_days="5.5")
+    order = dict(workspace_id="w1", shop_customer_id="s1", created_at=ts, updated_at=ts, currency="EUR",
+                 total_price="10.00", total_discounts="0.00")
+    inexact("shop_orders", "invalid_total_price", **{**order, "order_id": "ox-third-decimal", "total_price": "19.999"})
+    inexact("shop_orders", "invalid_created_at", **{**order, "order_id": "ox-offset",
+                                                    "created_at": "2026-10-10 10:00:00+02:00"})
+    inexact("message_events", "invalid_occurred_at", workspace_id="w1", event_id="ex-nanoseconds", message_id="m1",
+            event_type="read", occurred_at="2026-10-10 10:00:00.1234567")
+    inexact("manual_revenue_imports", "invalid_conversion_date", workspace_id="w2", import_id="ix-date-with-time",
+            click_id="ck1", amount="1.00", conversion_date="2026-10-09 10:00:00", imported_at=ts, file_name="bad.csv")
+    inexact("coupons", "invalid_generated_by_platform", workspace_id="w1", code="TWO", source_type="campaign",
+            source_id="k1", generated_by_platform="2", distributed_at=ts)
+    inexact("messages", "invalid_segments", workspace_id="w1", message_id="mx-half-segment", contact_id="c1",
+            source_type="campaign", campaign_id="k1", channel="sms", sent_at=ts, segments="1.5")
+    inexact("fx_rates", "invalid_rate", rate_date="2026-10-05", from_currency="USD", to_currency="EUR", rate="nan")
+    inexact("fx_rates", "invalid_rate", rate_date="2026-10-06", from_currency="USD", to_currency="EUR", rate="1e400")
+    inexact("offers", "invalid_attribution_window_hours", workspace_id="w2", offer_id="ofx-hex-window",
+            name="hex window", network="tune", attribution_window_hours="0x10")
+
+    nonsense("attribution_settings", "window_days_out_of_range", workspace_id="w2",
+             effective_from="2026-10-06 00:00:00", window_days="0")
+    nonsense("messages", "non_positive_segments", workspace_id="w1", message_id="mx-zero-segments", contact_id="c1",
+             source_type="campaign", campaign_id="k1", channel="sms", sent_at=ts, segments="0")
+    nonsense("offers", "non_positive_attribution_window_hours", workspace_id="w2", offer_id="ofx-zero-window",
+             name="zero window", network="tune", attribution_window_hours="0")
 
 
 def main(argv: list[str] | None = None) -> int:

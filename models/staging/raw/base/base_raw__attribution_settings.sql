@@ -24,7 +24,7 @@ checked as (
             when typed.invalid_value_reason is not null then typed.invalid_value_reason
             {{ dq_required_checks(['typed.workspace_id', 'typed.effective_from', 'typed.window_days']) }}
             when workspaces.workspace_id is null then 'unknown_workspace_id'
-            when typed.window_days < 0 or typed.window_days > 365 then 'window_days_out_of_range'
+            when typed.window_days < 1 or typed.window_days > 365 then 'window_days_out_of_range'
             {{ dq_timestamp_checks('typed.effective_from', required=false) }}
         end as check_reason
     from typed

@@ -84,7 +84,7 @@ ranked as (
         row_number() over (
             partition by
                 workspace_id, code_normalized, source_type, source_id, contact_id, check_reason is null
-            order by distributed_at asc, generated_by_platform desc
+            order by distributed_at asc, generated_by_platform desc, trim(code)
         ) as key_rank
     from checked
 ),
@@ -93,6 +93,8 @@ final as (
     select
         workspace_id,
         code_normalized as coupon_code,
+        -- the spelling BI users find in their coupon lists, reported on credited orders
+        trim(code) as coupon_code_as_defined,
         source_type,
         source_id,
         contact_id,

@@ -74,7 +74,7 @@ checked as (
             when typed.source_type = 'helpdesk' and agents.agent_id is null then 'unknown_agent_id'
             {{ dq_timestamp_checks('typed.sent_at') }}
             {{ dq_amount_checks('typed.cost', required=false) }}
-            when typed.segments < 0 then 'negative_segments'
+            when typed.segments < 1 then 'non_positive_segments'
         end as check_reason
     from typed
     left join workspaces

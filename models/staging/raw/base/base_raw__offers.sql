@@ -25,7 +25,7 @@ checked as (
             {{ dq_required_checks(['typed.workspace_id', 'typed.offer_id']) }}
             when workspaces.workspace_id is null then 'unknown_workspace_id'
             {{ dq_enum_check('typed.network', raw_enum('network')) }}
-            when typed.attribution_window_hours < 0 then 'negative_attribution_window_hours'
+            when typed.attribution_window_hours < 1 then 'non_positive_attribution_window_hours'
         end as check_reason
     from typed
     left join workspaces
