@@ -320,7 +320,7 @@ VALUE_RULES: dict[str, list[ValueRule]] = {
     "attribution_settings": [
         *_required("workspace_id", "effective_from", "window_days"),
         *_known("workspace_id", "workspace"),
-        ValueRule("window_days", "between 0 and 365", "window_days_out_of_range"),
+        ValueRule("window_days", "between 1 and 365", "window_days_out_of_range"),
         *_timestamp("effective_from", required=False),
     ],
     "contacts": [
@@ -381,7 +381,7 @@ VALUE_RULES: dict[str, list[ValueRule]] = {
         ValueRule("agent_id", "names a staged agent when source_type is helpdesk", "unknown_agent_id"),
         *_timestamp("sent_at"),
         *_amount("cost", required=False),
-        ValueRule("segments", "not negative", "negative_segments"),
+        ValueRule("segments", "at least 1", "non_positive_segments"),
     ],
     "message_events": [
         *_required("workspace_id", "event_id", "message_id"),
@@ -442,7 +442,7 @@ VALUE_RULES: dict[str, list[ValueRule]] = {
         *_required("workspace_id", "offer_id"),
         *_known("workspace_id", "workspace"),
         *_enum("network", "network"),
-        ValueRule("attribution_window_hours", "not negative", "negative_attribution_window_hours"),
+        ValueRule("attribution_window_hours", "at least 1", "non_positive_attribution_window_hours"),
     ],
     "creatives": [
         *_required("workspace_id", "creative_id"),
