@@ -763,6 +763,36 @@ def validate(
     )
 
 
+def judged_as_of(db_path: Path | str) -> dt.datetime | None:
+    """The instant the build says its data is judged at (`int_freshness_judged_as_of`): the demo's
+    own as-of on the demo seeds; None for real data (judge it now) or a warehouse without the model."""
+    import duckdb
+
+    with duckdb.connect(str(db_path), read_only=True) as conn:
+        found = conn.execute(
+            "select count(*) from information_schema.tables "
+            "where table_schema = 'intermediate' and table_name = 'int_freshness_judged_as_of'"
+        ).fetchone()[0]
+        if not found:
+            return None
+        row = conn.execute("select judged_as_of from intermediate.int_freshness_judged_as_of").fetchone()
+    return row[0] if row else None
+
+
+def stale_workspaces(run: ValidationRun, max_age_days: float) -> list[str]:
+    """One line per workspace whose newest order (or conversion) is older than allowed."""
+    lines = []
+    for row in run.derived.get("order_freshness", []):
+        age = row.get("age_days")
+        if age is None or age > max_age_days:
+            newest = (row.get("newest_at") or "never")[:16].replace("T", " ")
+            table = "fct_order_attribution" if row.get("newest_order_at") else "fct_affiliate_conversions"
+            age_text = "no rows" if age is None else f"{age:.1f} days old"
+            lines.append(f"stale: workspace {row['workspace_id']}: newest row of marts.{table} at {newest}, "
+                         f"{age_text} (at most {max_age_days:g})")
+    return lines
+
+
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return json.loads(frame.to_json(orient="records", date_format="iso"))
 

@@ -47,8 +47,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--db", type=Path, default=validation.default_db_path(),
                         help="DuckDB file to validate ($DBT_DUCKDB_PATH or warehouse.duckdb)")
     parser.add_argument("--as-of", type=parse_timestamp, default=None,
-                        help="UTC time freshness is judged at (ISO date or timestamp); default: now. "
-                             "The fixed demo data ends 2026-10-31: use --as-of 2026-11-01")
+                        help="UTC time freshness is judged at (ISO date or timestamp); default: the time the "
+                             "build judges its data at (the demo seeds: the day after their last, var demo_as_of), "
+                             "else now")
     parser.add_argument("--max-order-age-days", type=float, default=3.0,
                         help="fail when a workspace's newest order (or conversion) is older than this at --as-of")
     parser.add_argument("--state", type=Path, default=target / "validation_state.json",
@@ -71,9 +72,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    as_of = args.as_of or dt.datetime.now(dt.UTC).replace(tzinfo=None)
     if not args.db.exists():
         print(f"validate: database {args.db} not found (build it first: dbt build)", file=sys.stderr)
+        return 2
+    try:
+        as_of = args.as_of or validation.judged_as_of(args.db) or dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    except Exception as error:  # a locked or corrupt file: say so, do not pass
+        print(f"validate: could not read {args.db}: {error}", file=sys.stderr)
         return 2
     db_key = str(args.db.resolve())
     previous = validation.load_state(args.state, db_key)
@@ -120,6 +125,8 @@ def main(argv: list[str] | None = None) -> int:
 
     if run.success and not args.no_record:
         validation.save_state(args.state, db_key, run.row_counts, as_of)
+    for line in validation.stale_workspaces(run, args.max_order_age_days):
+        console.print(line, markup=False)
     failed = [outcome.name for outcome in run.outcomes if not outcome.success]
     seconds = time.perf_counter() - started
     verdict = "all suites passed" if run.success else f"{len(failed)} suite(s) failed: {', '.join(failed)}"
