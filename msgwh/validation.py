@@ -38,7 +38,6 @@ from msgwh.contract import (
     CAMPAIGN_STATUSES,
     CHANNELS,
     CONVERSATION_CATEGORIES,
-    EVENT_TYPES,
     FLOW_TYPES,
     NETWORKS,
     RAW_TABLES,
@@ -52,6 +51,8 @@ ATTRIBUTION_METHODS = ("link", "last_touch", "coupon")
 ORDER_SOURCE_TYPES = ("campaign", "flow", "helpdesk", "popup")
 MESSAGE_SOURCE_TYPES = ("campaign", "flow", "helpdesk")
 ORDER_UNATTRIBUTED_REASONS = ("not_stitched", "no_touch_in_window")
+# dbt_project.yml var touch_event_types (its default): the event types that count as a touch
+TOUCH_EVENT_TYPES = ("read", "clicked", "quick_reply", "cta_click")
 CONVERSION_UNATTRIBUTED_REASONS = ("unknown_click", "outside_window")
 ROLLUP_SOURCE_TYPES = ("campaign", "flow", "helpdesk", "popup", "affiliate", "unattributed", "all")
 # rollups: `none` on unattributed revenue, `unknown` on a credit without a channel, `all` on the period row
@@ -99,7 +100,7 @@ MARTS: tuple[MartSpec, ...] = (
             "attribution_method": ATTRIBUTION_METHODS,
             "source_type": ORDER_SOURCE_TYPES,
             "channel": CHANNELS,
-            "touch_event_type": EVENT_TYPES,
+            "touch_event_type": TOUCH_EVENT_TYPES,
             "unattributed_reason": ORDER_UNATTRIBUTED_REASONS,
         },
         ranges={

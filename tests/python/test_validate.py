@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib.util
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -144,6 +145,13 @@ def _arguments(test: dict) -> dict:
     return (body or {}).get("arguments", body or {})
 
 
+def _rendered(value):
+    """A test argument written as "{{ var('name') }}", resolved to the var's default in dbt_project.yml."""
+    if isinstance(value, str) and (match := re.fullmatch(r"\{\{\s*var\('(\w+)'\)\s*\}\}", value.strip())):
+        return yaml.safe_load((REPO / "dbt_project.yml").read_text())["vars"][match.group(1)]
+    return value
+
+
 def test_every_mart_has_a_suite():
     marts = {path.stem for path in (REPO / "models" / "marts").glob("*/*.sql")}
     assert marts == set(validation.MART_NAMES)
@@ -161,7 +169,7 @@ def test_suites_mirror_the_yaml_grain_and_accepted_values():
                 if test == "unique":
                     assert spec.grain == (column["name"],), name
                 if isinstance(test, dict) and "accepted_values" in test:
-                    values = set(_arguments(test)["values"])
+                    values = set(_rendered(_arguments(test)["values"]))
                     assert column["name"] in spec.allowed, f"{name}.{column['name']} has no allowed-values expectation"
                     assert set(spec.allowed[column["name"]]) == values, f"{name}.{column['name']}"
 
