@@ -3,6 +3,10 @@
 Every test that builds gets its own DuckDB file, target and log directory, so
 tests never share a writer (DuckDB allows one per file) and never touch
 warehouse.duckdb.
+
+A test that runs dbt, itself or through a fixture such as `demo_warehouse`, must be
+marked `@pytest.mark.dbt`: `run_dbt` fails the test otherwise, so `pytest -m "not dbt"`
+(the fast loop, `make test-fast`) never builds anything.
 """
 
 from __future__ import annotations
@@ -17,6 +21,19 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
+
+# the test pytest is running (setup, call and teardown), for run_dbt's marker check
+_current_test: pytest.Item | None = None
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None):
+    global _current_test
+    _current_test = item
+    try:
+        yield
+    finally:
+        _current_test = None
 
 
 def dbt_env(workdir: Path) -> dict[str, str]:
@@ -37,6 +54,12 @@ def dbt_env(workdir: Path) -> dict[str, str]:
 
 def run_dbt(args: list[str], workdir: Path, check: bool = True) -> subprocess.CompletedProcess:
     """Run `dbt <args>` in the repo with files under `workdir`; fail loudly with the log tail."""
+    if _current_test is not None and _current_test.get_closest_marker("dbt") is None:
+        pytest.fail(
+            f"{_current_test.nodeid} runs dbt ({' '.join(args)}), itself or through a fixture, "
+            "but is not marked @pytest.mark.dbt: mark it so `pytest -m 'not dbt'` stays free of builds",
+            pytrace=False,
+        )
     result = subprocess.run(
         [str(BIN / "dbt"), *args],
         cwd=REPO,
@@ -56,9 +79,22 @@ def query(db_path: Path, sql: str) -> list[tuple]:
         return conn.execute(sql).fetchall()
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--demo-warehouse",
+        type=Path,
+        metavar="FILE",
+        help="use this built DuckDB file (its manifest in FILE's folder/target) as demo_warehouse instead of "
+        "building one; `make test-fast` passes its `dbt build --empty` to the docs checks",
+    )
+
+
 @pytest.fixture(scope="session")
-def demo_warehouse(tmp_path_factory) -> Path:
+def demo_warehouse(tmp_path_factory, pytestconfig) -> Path:
     """`dbt build` (seeds, models, data tests, unit tests) on the demo data, once per session."""
+    prebuilt = pytestconfig.getoption("--demo-warehouse")
+    if prebuilt is not None:
+        return prebuilt.resolve()
     workdir = tmp_path_factory.mktemp("demo")
     result = run_dbt(["build"], workdir)
     (workdir / "build.log").write_text(result.stdout)

@@ -5,7 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import query
+
+pytestmark = pytest.mark.dbt
 
 
 def _manifest(demo_warehouse: Path) -> dict:

@@ -166,6 +166,7 @@ def test_missing_mart_table_is_a_clear_error(warehouse: Path, tmp_path: Path):
         export_report.export(db=str(warehouse), mart="dim_contacts", workspace="ws1", fmt="csv", out=tmp_path / "d.csv")
 
 
+@pytest.mark.dbt
 def test_every_whitelisted_mart_exists_with_its_filter_columns(demo_warehouse: Path):
     """On the demo build, each exportable mart has workspace_id and the date column the exporter filters on."""
     with duckdb.connect(str(demo_warehouse), read_only=True) as conn:

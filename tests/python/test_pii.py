@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import query
 
 EMAIL = r"[^@\s]+@[^@\s]+\.[^@\s]+"
@@ -30,11 +32,13 @@ def _text_columns(db: Path) -> list[tuple[str, str]]:
     )
 
 
+@pytest.mark.dbt
 def test_marts_have_text_columns_to_scan(demo_warehouse: Path):
     tables = {table for table, _ in _text_columns(demo_warehouse)}
     assert {"dim_contacts", "campaign_orders", "fct_order_attribution"} <= tables
 
 
+@pytest.mark.dbt
 def test_no_mart_text_column_holds_a_phone_or_email(demo_warehouse: Path):
     leaks = []
     for table, column in _text_columns(demo_warehouse):

@@ -12,14 +12,14 @@
 {%- set keys = ['workspace_id', 'campaign_id', 'activity_date'] -%}
 {%- set ns = namespace(from_log=false) -%}
 {%- if is_incremental() -%}
-    {%- set watermark = incremental_watermark() -%}
-    {%- set workspaces_changed = run_query(
-        "select count(*) from " ~ ref('base_raw__workspaces') ~ " where _loaded_at > " ~ watermark
-    ).columns[0].values()[0] > 0 -%}
-    {%- set ns.from_log = not change_log_rebuilt_since('fct_message_funnel', watermark) and not workspaces_changed -%}
-    {%- if workspaces_changed -%}
-        {%- do log(this.identifier ~ " recounts every day: a workspace changed", info=True) -%}
-    {%- endif -%}
+{%- set watermark = incremental_watermark() -%}
+{%- set workspaces_changed = run_query(
+    "select count(*) from " ~ ref('base_raw__workspaces') ~ " where _loaded_at > " ~ watermark
+).columns[0].values()[0] > 0 -%}
+{%- set ns.from_log = not change_log_rebuilt_since('fct_message_funnel', watermark) and not workspaces_changed -%}
+{%- if workspaces_changed -%}
+{%- do log(this.identifier ~ " recounts every day: a workspace changed", info=True) -%}
+{%- endif -%}
 {%- endif -%}
 
 with

@@ -13,7 +13,9 @@ affected_recipients as (
 message_funnel as (
     select * from {{ ref('fct_message_funnel') }}
     {%- if is_incremental() %}
-    where {{ in_affected_keys('affected_recipients', 'fct_message_funnel', ['workspace_id', 'campaign_id', 'contact_id']) }}
+    where {{ in_affected_keys(
+        'affected_recipients', 'fct_message_funnel', ['workspace_id', 'campaign_id', 'contact_id']
+    ) }}
     {%- endif %}
 ),
 

@@ -186,7 +186,7 @@ phones as (
         contacts.contact_id,
         {{ mask_phone('contacts.phone_e164') }} as phone_masked
     from contacts
-    {%- if is_incremental() %}
+    {% if is_incremental() %}
     -- only the rows left: the UDF is called per batch of rows, however few are kept
     left join stored_phones
         on
