@@ -12,7 +12,7 @@ export DBT_PROJECT_DIR := $(CURDIR)
 .PHONY: fast-pytest fast-parse fast-build fast-docs fast-lint-false fast-lint-true
 
 help: ## List the targets
-	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-14s %s\n", $$1, $$2}'
+	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-16s %s\n", $$1, $$2}'
 
 $(STAMP): requirements.txt pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,7 +25,7 @@ setup: $(STAMP) ## Create .venv and install the pinned requirements
 
 build: $(STAMP) ## Build the warehouse (warehouse.duckdb or $$DBT_DUCKDB_PATH) on the demo data and summarise it
 	$(BIN)/dbt build
-	$(BIN)/python scripts/validate.py --as-of 2026-11-01 --no-record --quiet
+	$(BIN)/python scripts/validate.py --no-record --quiet
 	$(BIN)/python scripts/summary.py
 
 test: $(STAMP) ## Set up, then run every test: dbt build on the demo data in a temp DuckDB, lint, Python tests
@@ -72,11 +72,11 @@ demo-data: $(STAMP) ## Regenerate the committed demo seeds with the data generat
 refresh: $(STAMP) ## Scheduler entry: incremental build into a copy, tests, validation, atomic publish (ARGS="..." passes options)
 	$(BIN)/python scripts/refresh.py $(ARGS)
 
-validate: $(STAMP) ## Great Expectations checkpoint over the marts (demo data: AS_OF=2026-11-01)
+validate: $(STAMP) ## Great Expectations checkpoint over the marts (freshness as of the data's own as-of; AS_OF=... to override)
 	$(BIN)/python scripts/validate.py $(if $(AS_OF),--as-of $(AS_OF),) $(ARGS)
 
-check-freshness: $(STAMP) ## dbt source freshness of the raw tables that have a load time
-	$(BIN)/dbt source freshness
+check-freshness: $(STAMP) ## dbt source freshness of the raw tables that have a load time; names each late table and its age
+	$(BIN)/python scripts/check_freshness.py $(ARGS)
 
 benchmark: $(STAMP) ## Measure builds at 1k, 100k and 1M contacts (1k: the fixed cost); writes docs/benchmarks.md (takes long)
 	$(BIN)/python scripts/benchmark.py --scales 1000,100000,1000000 --days 90 --out-doc docs/benchmarks.md
