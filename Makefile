@@ -9,7 +9,7 @@ export DBT_PROJECT_DIR := $(CURDIR)
 
 .DEFAULT_GOAL := help
 .PHONY: help setup build test test-fast lint demo-data docs refresh validate check-freshness benchmark clean
-.PHONY: fast-pytest fast-parse fast-build fast-docs fast-lint-false fast-lint-true
+.PHONY: fast-pytest fast-casting fast-parse fast-build fast-docs fast-lint-false fast-lint-true
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-16s %s\n", $$1, $$2}'
@@ -31,16 +31,17 @@ build: $(STAMP) ## Build the warehouse (warehouse.duckdb or $$DBT_DUCKDB_PATH) o
 test: $(STAMP) ## Set up, then run every test: dbt build on the demo data in a temp DuckDB, lint, Python tests
 	$(BIN)/python -m pytest tests
 
-# The fast loop (under 2 minutes on 2 cores): Python tests without dbt builds, dbt parse, an empty
-# build (seeds, models with no rows: model contracts) with the dbt unit tests, the docs checks on
-# it, and lint of both is_incremental() branches, side by side, in a temp folder (kept on failure).
+# The fast loop (under 2 minutes on 2 cores): Python tests without dbt builds, the exact-casting
+# property test (dbt compile only), dbt parse, an empty build (seeds, models with no rows: model
+# contracts) with the dbt unit tests, the docs checks on it, and lint of both is_incremental()
+# branches, side by side, in a temp folder (kept on failure).
 # Lint covers the SQL files changed since the last commit (every file when macros or configuration
 # changed; LINT=all for every file, as `make lint` and `make test` do).
 LINT ?= changed
-test-fast: $(STAMP) ## Fast loop (<2 min): pytest -m "not dbt", dbt parse, unit tests on an empty build, docs checks, lint of changed SQL (LINT=all)
+test-fast: $(STAMP) ## Fast loop (<2 min): pytest -m "not dbt", exact casting, dbt parse, unit tests on an empty build, docs checks, lint of changed SQL (LINT=all)
 	@dir=$$(mktemp -d -t msgwh-test-fast-XXXXXX); started=$$SECONDS; \
 	$(MAKE) --no-print-directory -k -j3 --output-sync=target FAST_DIR=$$dir \
-		fast-pytest fast-lint-false fast-docs fast-lint-true; status=$$?; \
+		fast-pytest fast-casting fast-lint-false fast-docs fast-lint-true; status=$$?; \
 	if [ $$status -eq 0 ]; then rm -rf $$dir; echo "test-fast: passed in $$((SECONDS - started)) s"; \
 	else echo "test-fast: FAILED after $$((SECONDS - started)) s (dbt files in $$dir)"; fi; exit $$status
 
@@ -51,6 +52,9 @@ FAST_ENV = env -u DBT_TARGET DBT_DUCKDB_PATH=$(FAST_DIR)/warehouse.duckdb DBT_TA
 
 fast-pytest:
 	$(BIN)/python -m pytest -m "not dbt" -q tests
+# the exact-casting property test compiles the typing SQL with dbt (no build)
+fast-casting:
+	$(FAST_ENV) $(BIN)/python -m pytest -q -p no:cacheprovider tests/python/test_exact_casting.py
 fast-parse:
 	$(FAST_ENV) $(BIN)/dbt parse --quiet
 # dbt unit tests need their inputs' relations (for column types), not their rows
