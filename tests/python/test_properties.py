@@ -18,13 +18,17 @@ var `last_touch_impl: portable`. Checked:
   precedence order (link, last touch, then coupon or unattributed);
 * the DuckDB (ASOF) and portable last-touch paths give identical rows.
 
-A dbt build costs tens of seconds, so there are few examples and no shrinking; a failing
+A dbt build costs tens of seconds, so there are few examples and no shrinking: two curated
+data sets that between them reach every rule (link, last touch, coupon, unattributed; one
+written as CSV), and drawn ones, biased toward stitched contacts with touches: one, the same
+every run, by default; six, new every run, with HYPOTHESIS_PROFILE=ci (.ci/run). A failing
 example's raw files are kept and their path is in the failure message.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import tempfile
 from collections import defaultdict
@@ -35,7 +39,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
 from msgwh.contract import RAW_TABLES, columns
@@ -67,6 +71,17 @@ instants = st.builds(
 )
 
 
+def _add_catalog(rows: dict[str, list[dict]]) -> None:
+    """The sources every shop has: campaigns k1 and k2, flow f1, agent a1, popup p1."""
+    for campaign in ("k1", "k2"):
+        rows["campaigns"].append({"campaign_id": campaign, "name": campaign, "channel": "sms",
+                                  "published_at": _ts(START), "status": "sent"})
+    rows["flows"].append({"flow_id": "f1", "name": "f1", "flow_type": "welcome", "channel": "email",
+                          "created_at": _ts(START - timedelta(days=30)), "status": "live"})
+    rows["agents"].append({"agent_id": "a1", "name": "agent", "team": "t"})
+    rows["popups"].append({"popup_id": "p1", "name": "popup", "created_at": _ts(START - timedelta(days=30))})
+
+
 @st.composite
 def shops(draw) -> dict[str, list[dict]]:
     """One workspace's raw rows, with `workspace_id` left to the caller."""
@@ -89,7 +104,7 @@ def shops(draw) -> dict[str, list[dict]]:
             "channel": draw(st.sampled_from(["whatsapp", "sms", "email"])), "email": draw(st.sampled_from(EMAILS)),
             "phone": phone[0] if phone else None, "country_code": phone[1] if phone else "DE",
         })
-    n_customers = draw(st.integers(0, 4))
+    n_customers = draw(st.integers(1, 4))  # biased toward stitched orders (guest orders stay common)
     for number in range(n_customers):
         phone = draw(st.sampled_from(PHONES))
         rows["shop_customers"].append({
@@ -98,21 +113,17 @@ def shops(draw) -> dict[str, list[dict]]:
             "country_code": phone[1] if phone else "US",
         })
     if n_customers:
-        pairs = draw(st.sets(st.tuples(st.integers(0, n_contacts - 1), st.integers(0, n_customers - 1)), max_size=2))
+        pairs = draw(st.sets(st.tuples(st.integers(0, n_contacts - 1), st.integers(0, n_customers - 1)),
+                             min_size=1, max_size=2))
         for contact, customer in sorted(pairs):
             rows["identity_links"].append({"contact_id": f"c{contact}", "shop_customer_id": f"s{customer}",
                                            "linked_at": _ts(draw(instants)), "method": "login"})
 
-    for campaign in ("k1", "k2"):
-        rows["campaigns"].append({"campaign_id": campaign, "name": campaign, "channel": "sms",
-                                  "published_at": _ts(START), "status": "sent"})
-    rows["flows"].append({"flow_id": "f1", "name": "f1", "flow_type": "welcome", "channel": "email",
-                          "created_at": _ts(START - timedelta(days=30)), "status": "live"})
-    rows["agents"].append({"agent_id": "a1", "name": "agent", "team": "t"})
-    rows["popups"].append({"popup_id": "p1", "name": "popup", "created_at": _ts(START - timedelta(days=30))})
+    _add_catalog(rows)
 
     event_number = 0
-    for number in range(draw(st.integers(0, 8))):
+    # every shop has messages and every message events: touches are the common case
+    for number in range(draw(st.integers(1, 8))):
         source_type = draw(st.sampled_from(["campaign", "campaign", "flow", "helpdesk"]))
         message = {"message_id": f"m{number}", "contact_id": f"c{draw(st.integers(0, n_contacts - 1))}",
                    "source_type": source_type, "channel": "sms", "conversation_category": "marketing",
@@ -120,9 +131,9 @@ def shops(draw) -> dict[str, list[dict]]:
         message.update({"campaign": {"campaign_id": draw(st.sampled_from(["k1", "k2"]))},
                         "flow": {"flow_id": "f1"}, "helpdesk": {"agent_id": "a1"}}[source_type])
         rows["messages"].append(message)
-        for _ in range(draw(st.integers(0, 3))):
+        for _ in range(draw(st.integers(1, 3))):
             event_number += 1
-            event_type = draw(st.sampled_from(EVENT_TYPES))
+            event_type = draw(st.sampled_from((*TOUCH_TYPES, *EVENT_TYPES)))
             # ids of different lengths, so that text order differs from numeric order
             rows["message_events"].append({
                 "event_id": f"e{draw(st.sampled_from(['', '9', '10']))}x{event_number}",
@@ -172,7 +183,105 @@ def shops(draw) -> dict[str, list[dict]]:
     return rows
 
 
-datasets = st.tuples(st.lists(shops(), min_size=2, max_size=4), st.sampled_from(["parquet", "csv"]))
+# (shops, file format, the rules the data set must reach: none for a drawn one)
+datasets = st.tuples(st.lists(shops(), min_size=2, max_size=4), st.sampled_from(["parquet", "csv"]), st.just(set()))
+
+
+# --------------------------------------------------------------------------------------
+# Curated examples: a shop for each rule, written to reach it (drawn ones may not); two
+# data sets of two shops each (with the same ids), one of them CSV. The test checks that
+# each reaches its rules.
+# --------------------------------------------------------------------------------------
+
+ORDER_AT = START + timedelta(days=10, hours=9)
+
+
+def _shop(**tables: list[dict]) -> dict[str, list[dict]]:
+    rows: dict[str, list[dict]] = defaultdict(list)
+    rows["workspaces"].append({"name": "shop", "timezone": "Europe/Berlin", "currency": "EUR",
+                               "created_at": _ts(START - timedelta(days=60))})
+    _add_catalog(rows)
+    for table, table_rows in tables.items():
+        rows[table].extend(table_rows)
+    return rows
+
+
+def _order(order_id: str, **fields) -> dict:
+    return {"order_id": order_id, "shop_customer_id": None, "email": None, "phone": None, "created_at": _ts(ORDER_AT),
+            "updated_at": _ts(ORDER_AT), "currency": "EUR", "total_price": "50.00", "total_discounts": "0.00",
+            "discount_codes": None, "shared_link_id": None, **fields}
+
+
+def _message(message_id: str, source_type: str = "campaign", source_id: str = "k1") -> dict:
+    source_column = {"campaign": "campaign_id", "flow": "flow_id"}[source_type]
+    return {"message_id": message_id, "contact_id": "c0", "source_type": source_type, source_column: source_id,
+            "channel": "sms", "conversation_category": "marketing", "sent_at": _ts(ORDER_AT - timedelta(days=7))}
+
+
+def _event(event_id: str, message_id: str, event_type: str, before_order: timedelta) -> dict:
+    return {"event_id": event_id, "message_id": message_id, "event_type": event_type,
+            "occurred_at": _ts(ORDER_AT - before_order)}
+
+
+def _contact(**fields) -> dict:
+    return {"contact_id": "c0", "created_at": _ts(START - timedelta(days=30)), "channel": "sms", "email": None,
+            "phone": None, "country_code": "DE", **fields}
+
+
+def _customer(**fields) -> dict:
+    return {"shop_customer_id": "s0", "created_at": _ts(START - timedelta(days=30)), "email": None, "phone": None,
+            "country_code": "DE", **fields}
+
+
+def _coupon(code: str, source_type: str, source_id: str, contact_id: str | None = None) -> dict:
+    return {"code": code, "source_type": source_type, "source_id": source_id, "generated_by_platform": True,
+            "contact_id": contact_id, "distributed_at": _ts(START + timedelta(days=1))}
+
+
+# link: the order came through the agent's link, although its customer (stitched by an
+# e-mail spelt differently) read a campaign an hour before it
+LINK_SHOP = _shop(
+    contacts=[_contact(email="ann@example.com")],
+    shop_customers=[_customer(email=" ANN@Example.com ")],
+    messages=[_message("m0")],
+    message_events=[_event("e1", "m0", "read", timedelta(hours=1))],
+    shared_links=[{"link_id": "l0", "agent_id": "a1", "contact_id": "c0", "conversation_id": "cv",
+                   "link_type": "checkout", "channel": "whatsapp", "shared_at": _ts(ORDER_AT - timedelta(days=1))}],
+    shop_orders=[_order("o0", shop_customer_id="s0", shared_link_id="l0"),
+                 _order("o1", shop_customer_id="s0", shared_link_id="l9")],
+)
+# last touch: a customer stitched by phone in two spellings; a 1-day window whose edge the
+# click sits on (inclusive), a later `delivered` (not a touch), a read after the order
+LAST_TOUCH_SHOP = _shop(
+    attribution_settings=[{"effective_from": _ts(START), "window_days": 1, "coupon_attribution_enabled": True}],
+    contacts=[_contact(phone="+49 151 23456789")],
+    shop_customers=[_customer(phone="0151 23456789")],
+    messages=[_message("m0"), _message("m1", "flow", "f1")],
+    message_events=[_event("e1", "m0", "read", timedelta(days=2)), _event("e2", "m0", "clicked", timedelta(days=1)),
+                    _event("e3", "m0", "delivered", timedelta(hours=1)),
+                    _event("e4", "m1", "read", timedelta(hours=-1))],
+    shop_orders=[_order("o0", shop_customer_id="s0")],
+)
+# coupon: a guest nobody is stitched to pays with a campaign's platform code (spelt
+# otherwise, beside another code); a stitched guest with a popup's one-per-contact code
+COUPON_SHOP = _shop(
+    contacts=[_contact(email="bob@example.com")],
+    coupons=[_coupon("SAVE10", "campaign", "k1"), _coupon("WELCOME", "popup", "p1", "c0")],
+    shop_orders=[_order("o0", email="ann@example.com", discount_codes=" save10 , OTHER"),
+                 _order("o1", email="bob@example.com", discount_codes="WELCOME")],
+)
+# unattributed: a linked customer whose only touch is six days old (window 5): no touch in
+# window; a guest with an unparseable phone and a code while coupons are off: not stitched
+UNATTRIBUTED_SHOP = _shop(
+    attribution_settings=[{"effective_from": _ts(START), "window_days": 5, "coupon_attribution_enabled": False}],
+    contacts=[_contact(email="ann@example.com")],
+    shop_customers=[_customer(email="cy@example.org")],
+    identity_links=[{"contact_id": "c0", "shop_customer_id": "s0", "linked_at": _ts(START), "method": "login"}],
+    messages=[_message("m0")],
+    message_events=[_event("e1", "m0", "read", timedelta(days=6))],
+    coupons=[_coupon("SAVE10", "campaign", "k1")],
+    shop_orders=[_order("o0", shop_customer_id="s0"), _order("o1", phone="12345", discount_codes="SAVE10")],
+)
 
 
 def write_raw(raw: Path, shop_list: list[dict[str, list[dict]]], fmt: str) -> dict[str, list[dict]]:
@@ -291,16 +400,31 @@ CHECK_SQL = {
 }
 
 
-@settings(
-    max_examples=3,
-    deadline=None,
-    derandomize=True,
-    phases=(Phase.explicit, Phase.generate),
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example],
-)
+# The test's hypothesis profile, chosen by the environment variable HYPOTHESIS_PROFILE: by
+# default the curated examples and 1 drawn data set, the same every run (fast); `ci`
+# (.ci/run) the curated examples and 6 drawn data sets, new ones every run (a failure
+# prints the blob that reproduces it, and keeps its raw files). No shrinking: a build
+# costs tens of seconds.
+_COMMON = {
+    "deadline": None,
+    "phases": (Phase.explicit, Phase.generate),
+    "suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example],
+}
+PROFILES = {
+    "default": settings(max_examples=1, derandomize=True, **_COMMON),
+    "ci": settings(max_examples=6, derandomize=False, print_blob=True, **_COMMON),
+}
+PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "default")
+if PROFILE not in PROFILES:
+    raise ValueError(f"HYPOTHESIS_PROFILE={PROFILE!r}: test_properties knows {sorted(PROFILES)}")
+
+
+@PROFILES[PROFILE]
 @given(datasets)
+@example(([LINK_SHOP, COUPON_SHOP], "csv", {"link", "coupon"}))
+@example(([LAST_TOUCH_SHOP, UNATTRIBUTED_SHOP], "parquet", {"last_touch", "unattributed"}))
 def test_marts_keep_their_invariants(dataset):
-    shop_list, fmt = dataset
+    shop_list, fmt, rules = dataset
     workdir = Path(tempfile.mkdtemp(prefix="msgwh_properties_"))
     raw = workdir / "raw"
     tables = write_raw(raw, shop_list, fmt)
@@ -349,6 +473,11 @@ def test_marts_keep_their_invariants(dataset):
             assert method in ("coupon", None), where
             if method is None:
                 assert reason == ("not_stitched" if want["stitched"] == 0 else "no_touch_in_window"), where
+    # a curated example reaches the rules it was written for
+    reached = {row[4] for row in rows}
+    if {"not_stitched", "no_touch_in_window"} <= {row[6] for row in rows}:
+        reached.add("unattributed")
+    assert rules <= reached, (rules - reached, context)
 
     # the DuckDB and portable last-touch paths agree
     def mart_rows():
