@@ -10,7 +10,9 @@ import fcntl
 import hashlib
 import json
 import os
+import re
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -305,9 +307,32 @@ def test_usage_errors_exit_4(tmp_path, args):
 
 
 def test_help_documents_the_exit_codes():
+    """--help lists each exit code with its meaning: msgwh/refresh.py's EXIT_* constants and
+    the messages EXIT_CODES gives them, one line per code, and the signal codes refresh() returns."""
     result = subprocess.run([sys.executable, str(SCRIPT), "--help"], capture_output=True, text=True, check=True)
-    for code in range(6):
-        assert f"  {code}  " in result.stdout
+    assert "exit codes:\n" in result.stdout, result.stdout
+    section = result.stdout.split("exit codes:\n", 1)[1].split("\n\n", 1)[0]
+    documented = {}
+    for line in section.splitlines():
+        match = re.fullmatch(r"  (\d+(?:/\d+)*)  (\S.*)", line)
+        assert match, f"not a '  <code>  <meaning>' line under 'exit codes:': {line!r}"
+        documented[match[1]] = match[2]
+    constants = {name: value for name, value in vars(refresh_lib).items() if name.startswith("EXIT_") and isinstance(value, int)}
+    assert sorted(constants.values()) == list(range(len(constants))), f"exit codes not distinct and consecutive: {constants}"
+    assert set(refresh_lib.EXIT_CODES) == set(constants.values()), "every EXIT_* constant has a message"
+    interrupted = f"{128 + signal.SIGINT}/{128 + signal.SIGTERM}"
+    assert documented.keys() == {*map(str, refresh_lib.EXIT_CODES), interrupted}
+    for code, meaning in refresh_lib.EXIT_CODES.items():
+        assert documented[str(code)] == meaning
+    # each constant's message says what its name means
+    says = {
+        "EXIT_OK": "published", "EXIT_BUILD_FAILED": "dbt build failed", "EXIT_VALIDATION_FAILED": "validation",
+        "EXIT_LOCKED": "holds the lock", "EXIT_USAGE": "usage", "EXIT_PUBLISH_FAILED": "swap failed",
+    }
+    assert says.keys() == constants.keys()
+    for name, words in says.items():
+        assert words in documented[str(constants[name])], f"{name} = {constants[name]}: {documented[str(constants[name])]!r}"
+    assert documented[interrupted].startswith("interrupted by SIGINT/SIGTERM")
 
 
 def test_raw_path_is_merged_into_vars(tmp_path):
@@ -383,9 +408,9 @@ def test_refresh_with_nothing_new_does_nothing_and_builds_when_a_file_lands(raw_
     assert again.returncode == 0 and "done status=current" in again.stderr, explain(again)
 
 
-def test_a_changed_project_file_or_forced_build_means_build(tmp_path):
-    """The skip needs the same project: editing a model changes the fingerprint; --always-build,
-    --full-refresh, no --raw-path or no published state all build."""
+def test_a_changed_project_file_changes_the_fingerprint(tmp_path):
+    """The skip needs the same project: editing a model changes the fingerprint (a changed
+    fingerprint makes the refresh build: test_refresh_skips_only_when_nothing_changed)."""
     project = tmp_path / "project"
     (project / "models").mkdir(parents=True)
     (project / "models" / "a.sql").write_text("select 1 as x\n")
@@ -395,13 +420,49 @@ def test_a_changed_project_file_or_forced_build_means_build(tmp_path):
     (project / "models" / "a.sql").write_text("select 2 as x\n")
     assert refresh_lib.project_fingerprint(project) != before
 
-    db = tmp_path / "warehouse.duckdb"
+
+@pytest.mark.dbt
+@pytest.mark.parametrize(
+    ("options", "state", "builds"),
+    [
+        pytest.param(["--raw-path"], "as published", False, id="nothing-changed"),
+        pytest.param(["--raw-path", "--always-build"], "as published", True, id="always-build"),
+        pytest.param(["--raw-path", "--full-refresh"], "as published", True, id="full-refresh"),
+        pytest.param([], "as published", True, id="no-raw-path"),
+        pytest.param(["--raw-path"], "other project", True, id="project-changed"),
+        pytest.param(["--raw-path"], "missing", True, id="no-published-state"),
+    ],
+)
+def test_refresh_skips_only_when_nothing_changed(published, raw_small, tmp_path, options, state, builds):
+    """On a real published warehouse and the state its publish recorded (the shared first
+    refresh), a refresh with the same raw files, project and arguments skips the build; one
+    option or the state flipped makes it build. A stub dbt that fails at once stands in for
+    the build, so no case runs dbt or publishes anything."""
+    db = own_copy(published, tmp_path)
     paths = refresh_lib.RefreshPaths(db)
-    raw = tmp_path / "raw"
-    for options in (
-        refresh_lib.RefreshOptions(published=db, raw_path=raw, always_build=True),
-        refresh_lib.RefreshOptions(published=db, raw_path=raw, full_refresh=True),
-        refresh_lib.RefreshOptions(published=db, raw_path=None),
-        refresh_lib.RefreshOptions(published=db, raw_path=raw),  # nothing published yet
-    ):
-        assert refresh_lib.unchanged_since_publish(options, paths) is None
+    paths.state_dir.mkdir()
+    recorded = json.loads(refresh_lib.RefreshPaths(published).published_state.read_text())
+    # edits to this repository while the tests run are not what this test is about
+    recorded["project"] = refresh_lib.project_fingerprint(REPO)
+    if state == "other project":
+        recorded["project"] = "0" * 64
+    if state != "missing":
+        paths.published_state.write_text(json.dumps(recorded))
+    called = tmp_path / "dbt_was_called"
+    stub = tmp_path / "dbt"
+    stub.write_text(f"#!/bin/sh\ntouch '{called}'\nexit 1\n")
+    stub.chmod(0o755)
+    args = [a for option in options for a in ((option, str(raw_small)) if option == "--raw-path" else (option,))]
+    before = signature(db)
+
+    result = run_refresh(db, "--skip-validate", "--dbt", str(stub), *args)
+
+    assert signature(db) == before
+    if builds:
+        assert result.returncode == refresh_lib.EXIT_BUILD_FAILED, explain(result)
+        assert "step=changes status=ok" in result.stderr and "new or changed raw data, code or arguments: building" in result.stderr
+        assert "step=build status=failed" in result.stderr and called.exists(), explain(result)
+    else:
+        assert result.returncode == refresh_lib.EXIT_OK, explain(result)
+        assert "no new raw data" in result.stderr and "done status=current" in result.stderr, explain(result)
+        assert "step=build" not in result.stderr and not called.exists()
