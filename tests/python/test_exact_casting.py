@@ -127,22 +127,15 @@ def timestamp_texts() -> st.SearchStrategy[str]:
 # ---------------------------------------------------------------- properties on text (CSV)
 
 
-@EXAMPLES
-@given(text=number_texts(max_places=0))
-@example(text="5.5")
-@example(text="1e3")
-def test_integer_text_is_exact_or_rejected(conn, typed_sql, text):
-    value = staged(conn, typed_sql, "integer", text)
-    if value is not None:
-        assert number_meaning(text) == value, f"{text!r} staged as {value!r}"
-
-
+@pytest.mark.parametrize("data_type", ["integer", "decimal(18,2)"])
 @EXAMPLES
 @given(text=number_texts())
+@example(text="5.5")
+@example(text="1e3")
 @example(text="19.999")
 @example(text="12.50")
-def test_money_text_is_exact_or_rejected(conn, typed_sql, text):
-    value = staged(conn, typed_sql, "decimal(18,2)", text)
+def test_integer_and_money_text_is_exact_or_rejected(conn, typed_sql, data_type, text):
+    value = staged(conn, typed_sql, data_type, text)
     if value is not None:
         assert number_meaning(text) == value, f"{text!r} staged as {value!r}"
 
