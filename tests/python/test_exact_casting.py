@@ -1,4 +1,4 @@
-"""Raw values are typed exactly or rejected, never altered (docs/contract.md#value-rules).
+"""Raw values are typed exactly or rejected, never altered (docs/contract.md#bad-input).
 
 The typing expression staging uses (`typed_raw_value`) is compiled once by dbt for every
 type of the raw contract, then run in DuckDB on values hypothesis draws: canonical ones, the
