@@ -1,5 +1,6 @@
-{#- What an incremental run of a staging base table reads (docs/DECISIONS.md,
-    "Incremental models"). Called at the top of every base_raw__* model:
+{#- What an incremental run of a staging base table reads (docs/DECISIONS.md, "Raw files are
+    immutable; base tables read only what new files can change"). Called at the top of every
+    base_raw__* model:
 
         {%- set raw_scope = incremental_raw_scope('messages', [...], parents=[...]) -%}
         with typed as ({{ typed_raw_rows('messages', raw_scope) }}), ...

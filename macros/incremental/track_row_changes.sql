@@ -1,4 +1,4 @@
-{#- Change tracking for a staging base table (docs/DECISIONS.md, "Incremental models").
+{#- Change tracking for a staging base table (docs/DECISIONS.md, "Base tables track row versions").
 
     The base select (`final_cte`) covers what incremental_raw_scope (`scope`) read: in
     `full` mode every raw row, so the table's content always equals a full refresh; in
