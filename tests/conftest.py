@@ -11,10 +11,12 @@ marked `@pytest.mark.dbt`: `run_dbt` fails the test otherwise, so `pytest -m "no
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import subprocess
 import sys
 from pathlib import Path
+from types import ModuleType
 
 import duckdb
 import pytest
@@ -34,6 +36,15 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None):
         yield
     finally:
         _current_test = None
+
+
+def load_script(path: Path) -> ModuleType:
+    """A script of the project (not a package module) imported under its file name."""
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[path.stem] = module  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
 
 
 def dbt_env(workdir: Path) -> dict[str, str]:

@@ -20,9 +20,7 @@ blank ids and impossible timestamps were staged); those rows are in bad/ like th
 from __future__ import annotations
 
 import csv
-import importlib.util
 import json
-import sys
 from collections import Counter
 from pathlib import Path
 
@@ -31,15 +29,12 @@ import pandas as pd
 import pytest
 
 from msgwh.contract import RAW_TABLES, columns
-from tests.conftest import REPO, query, run_dbt
+from tests.conftest import REPO, load_script, query, run_dbt
 
 pytestmark = pytest.mark.dbt
 
 CORPUS = REPO / "tests" / "data" / "bad_input"
-_spec = importlib.util.spec_from_file_location("build_corpus", CORPUS / "build_corpus.py")
-build_corpus = importlib.util.module_from_spec(_spec)
-sys.modules.setdefault("build_corpus", build_corpus)
-_spec.loader.exec_module(build_corpus)
+build_corpus = load_script(CORPUS / "build_corpus.py")
 
 VARS = {"dq_as_of": build_corpus.DQ_AS_OF}
 # the kinds of bad input docs/contract.md#bad-input and issue 6 name, as expected_rejections.csv spells them

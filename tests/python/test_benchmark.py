@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import re
 import subprocess
@@ -11,20 +10,13 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from tests.conftest import load_script
 
 REPO = Path(__file__).resolve().parents[2]
 SCRIPT = REPO / "scripts" / "benchmark.py"
 
 
-def _load_module():
-    spec = importlib.util.spec_from_file_location("benchmark", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
-
-
-benchmark = _load_module()
+benchmark = load_script(SCRIPT)
 
 
 @pytest.fixture(scope="module")

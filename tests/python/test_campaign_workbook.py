@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import importlib.util
 import io
 import json
 import os
@@ -20,20 +19,14 @@ import duckdb
 import msoffcrypto
 import pytest
 from openpyxl import load_workbook
+from tests.conftest import load_script
 
 REPO = Path(__file__).resolve().parents[2]
 SCRIPT = REPO / "scripts" / "export_report.py"
 PASSWORD = "correct horse battery staple"
 
 
-def _load_module():
-    spec = importlib.util.spec_from_file_location("export_report_workbook", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-export_report = _load_module()
+export_report = load_script(SCRIPT)
 
 
 def _write_access(path: Path, users: dict) -> Path:

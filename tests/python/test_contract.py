@@ -1,7 +1,6 @@
 """The raw contract is stated once (msgwh/contract.py); everything restating it must agree."""
 
 import csv
-import importlib.util
 import re
 import subprocess
 import sys
@@ -11,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from msgwh.contract import RAW_TABLES, columns
-from tests.conftest import REPO
+from tests.conftest import REPO, load_script
 
 
 def test_rendered_dbt_files_are_up_to_date():
@@ -138,13 +137,6 @@ def test_doc_anchor_references_exist():
     assert not broken, "references to missing doc sections:\n" + "\n".join(broken)
 
 
-def _render_contract_module():
-    spec = importlib.util.spec_from_file_location("render_contract", REPO / "scripts" / "render_contract.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_contract_doc_has_its_sections():
     text = (REPO / "docs" / "contract.md").read_text()
     anchors = doc_anchors(text)
@@ -157,7 +149,7 @@ def test_contract_doc_has_its_sections():
 
 def test_contract_doc_names_every_public_mart():
     """The marts of docs/contract.md are the models under models/marts, and the other way round."""
-    rendered = set(_render_contract_module().MARTS)
+    rendered = set(load_script(REPO / "scripts" / "render_contract.py").MARTS)
     built = {
         path.stem
         for path in (REPO / "models" / "marts").rglob("*.sql")
@@ -196,7 +188,7 @@ def test_value_rules_match_the_checks_of_the_base_model(table):
     (besides invalid_<column>, duplicates and superseded versions, told in #bad-input)."""
     sql = (REPO / "models" / "staging" / "raw" / "base" / f"base_raw__{table}.sql").read_text()
     in_sql = {r for r in _reasons_in_sql(sql) if not r.startswith(("duplicate_", "superseded_"))}
-    documented = {rule.reason for rule in _render_contract_module().VALUE_RULES[table]}
+    documented = {rule.reason for rule in load_script(REPO / "scripts" / "render_contract.py").VALUE_RULES[table]}
     assert documented == in_sql, (
         f"documented only: {sorted(documented - in_sql)}; checked only: {sorted(in_sql - documented)}"
     )

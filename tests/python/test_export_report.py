@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import importlib.util
 import subprocess
 import sys
 from pathlib import Path
@@ -12,19 +11,13 @@ from pathlib import Path
 import duckdb
 import pytest
 from openpyxl import load_workbook
+from tests.conftest import load_script
 
 REPO = Path(__file__).resolve().parents[2]
 SCRIPT = REPO / "scripts" / "export_report.py"
 
 
-def _load_module():
-    spec = importlib.util.spec_from_file_location("export_report", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-export_report = _load_module()
+export_report = load_script(SCRIPT)
 
 
 @pytest.fixture()

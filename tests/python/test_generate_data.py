@@ -4,7 +4,6 @@ looks like a platform (funnels, duplicates, stitching material, bad rows of ever
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import re
 import subprocess
 import sys
@@ -19,20 +18,13 @@ SCRIPT = ROOT / "scripts" / "generate_data.py"
 sys.path.insert(0, str(ROOT))
 
 from msgwh.contract import CHANNELS, EVENT_TYPES, RAW_TABLES  # noqa: E402
+from tests.conftest import load_script
 
 CONTACTS = 300
 SEED = 11
 
 
-def _load_generator():
-    spec = importlib.util.spec_from_file_location("generate_data", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["generate_data"] = module  # dataclasses look the module up here
-    spec.loader.exec_module(module)
-    return module
-
-
-gd = _load_generator()
+gd = load_script(SCRIPT)
 
 
 def _run(out: Path, fmt: str = "parquet", seed: int = SEED, contacts: int = CONTACTS, **extra) -> Path:

@@ -4,7 +4,6 @@ fails, naming the expectation, on a copy of it that was broken on purpose."""
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 import json
 import re
 import shutil
@@ -18,12 +17,9 @@ import pytest
 import yaml
 
 from msgwh import validation
-from tests.conftest import REPO
+from tests.conftest import REPO, load_script
 
-_spec = importlib.util.spec_from_file_location("validate_script", REPO / "scripts" / "validate.py")
-validate_script = importlib.util.module_from_spec(_spec)
-sys.modules.setdefault("validate_script", validate_script)
-_spec.loader.exec_module(validate_script)
+validate_script = load_script(REPO / "scripts" / "validate.py")
 
 DEMO_AS_OF = "2026-11-01T00:00:00"  # the demo seeds end on 2026-10-31
 
