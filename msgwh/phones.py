@@ -85,8 +85,10 @@ def _mask_long_e164(e164: str) -> str | None:
     for size in (1, 2, 3):
         if int(digits[:size]) in _CALLING_CODES:
             national = digits[size:]
-            # parsing reads the national number as an integer: leading zeros go
-            if len(national.lstrip("0")) < _QUICK_NATIONAL_DIGITS:
+            # parsing reads the national number as an integer: leading zeros go, also
+            # those left after a stripped national prefix ("15" + "00000000" is 0), so
+            # the fifth digit from the end must not be a zero
+            if len(national.lstrip("0")) < _QUICK_NATIONAL_DIGITS or national[-5] == "0":
                 return None
             return f"+{digits[:size]}***{national[-4:]}"
     return None

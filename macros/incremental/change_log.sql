@@ -1,7 +1,7 @@
 {#- A change log lets a model built from an incremental model recompute only the groups
     whose rows changed, *old versions included*: delete+insert replaces a row, so what it
     was before (another campaign, another contact, a message that disappeared) is gone
-    once the model has run. The incremental strategy `delete_insert_logged` writes, before
+    once the model has run. The incremental strategy `merge_logged` writes, before
     it deletes and inserts, the replaced rows (change_kind 'old') and their replacements
     ('new', tombstones included) to `intermediate.<model>__changes`, the columns listed
     in the model's meta `change_log_columns`, stamped with this run (logged_at). A full rebuild logs one 'rebuilt' row
@@ -21,8 +21,8 @@
 {%- endmacro %}
 
 
-{#- The incremental strategy: log, then dbt's own delete+insert. -#}
-{% macro get_incremental_delete_insert_logged_sql(arg_dict) -%}
+{#- The incremental strategy: log, then dbt's own merge (tombstone_merge_clauses). -#}
+{% macro get_incremental_merge_logged_sql(arg_dict) -%}
     {%- set target_relation = arg_dict['target_relation'] -%}
     {%- set temp_relation = arg_dict['temp_relation'] -%}
     {%- set unique_key = arg_dict['unique_key'] -%}
@@ -30,12 +30,12 @@
     {%- set columns = change_log_config('change_log_columns') -%}
     {%- set readers = change_log_config('change_log_readers') or [] -%}
     {%- if not columns -%}
-        {{ exceptions.raise_compiler_error("delete_insert_logged needs meta change_log_columns") }}
+        {{ exceptions.raise_compiler_error("merge_logged needs meta change_log_columns") }}
     {%- endif -%}
     {%- for key in keys -%}
         {%- if key not in columns -%}
             {{ exceptions.raise_compiler_error(
-                "delete_insert_logged: change_log_columns must hold the unique key column " ~ key) }}
+                "merge_logged: change_log_columns must hold the unique key column " ~ key) }}
         {%- endif -%}
     {%- endfor -%}
     {%- set log = change_log_relation(target_relation.identifier) -%}
@@ -68,7 +68,7 @@
     insert into {{ log }} (change_kind, logged_at, {{ column_list }})
     select 'new', {{ incremental_run_timestamp() }}, {{ column_list }}
     from {{ temp_relation }};
-    {{ get_incremental_delete_insert_sql(arg_dict) }}
+    {{ get_incremental_merge_sql(arg_dict) }}
 {%- endmacro %}
 
 

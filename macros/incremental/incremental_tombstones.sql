@@ -1,8 +1,7 @@
 {#- A CTE body for an incremental run: one tombstone per affected key that `final_cte`
     no longer produces (an order rejected, a message whose events all went), with every
-    column of the model null but its keys, in the model's column order. delete+insert
-    replaces the key's old row with it and the post-hook delete_incremental_tombstones
-    (on a column never null in a real row) removes it in the same transaction. -#}
+    column of the model null but its keys, in the model's column order. The model's
+    merge deletes the key's stored row for it and inserts nothing (tombstone_merge_clauses). -#}
 {% macro incremental_tombstones(affected_cte, final_cte, key_columns) -%}
     select
         {%- for column in adapter.get_columns_in_relation(this) %}
@@ -111,4 +110,21 @@ select * from {{ final_cte }}
     {%- for column in compare_columns %}
         {% if not loop.first %}or {% endif %}{{ current_cte }}.{{ column }} is distinct from stored_rows.{{ column }}
     {%- endfor %}
+{%- endmacro %}
+
+
+{#- The built-in merge strategy's clauses for a model that writes tombstones (a key whose
+    `marker_column`, never null in a real row, is null): a tombstone deletes its key's
+    stored row and is never inserted; any other row replaces or adds its key's row. -#}
+{% macro tombstone_merge_clauses(marker_column) -%}
+    {%- set tombstone = 'DBT_INTERNAL_SOURCE.' ~ marker_column ~ ' is null' -%}
+    {{ return({
+        'when_matched': [
+            {'condition': tombstone, 'action': 'delete'},
+            {'action': 'update', 'mode': 'by_name'},
+        ],
+        'when_not_matched': [
+            {'condition': 'not (' ~ tombstone ~ ')', 'action': 'insert', 'mode': 'by_name'},
+        ],
+    }) }}
 {%- endmacro %}

@@ -49,10 +49,3 @@
     values ('{{ this.identifier }}', {{ incremental_run_timestamp() }})
 {%- endmacro %}
 
-
-{#- Post-hook: drop the tombstones an incremental run wrote for keys that no longer
-    have a row (an order that became rejected, say): delete+insert removed the old
-    row, the tombstone (`marker_column` null) goes now, in the same transaction. -#}
-{% macro delete_incremental_tombstones(marker_column) -%}
-    delete from {{ this }} where {{ marker_column }} is null
-{%- endmacro %}

@@ -69,14 +69,8 @@ spine_periods as (
     from days
 ),
 
-{% if is_incremental() -%}
-affected_periods as (
-    {{ revenue_rollup_affected_periods(period_column, 'spine_periods', ['source_type']) }}
-),
-
-{% endif -%}
 revenue as (
-    {{ revenue_rows_of_affected_periods(period_column) }}
+    select * from {{ ref('int_revenue_assigned_to_periods') }}
 ),
 
 periods as (
@@ -84,9 +78,6 @@ periods as (
         workspace_id,
         {{ period_column }}
     from spine_periods
-    {%- if is_incremental() %}
-    where {{ in_affected_keys('affected_periods', 'spine_periods', ['workspace_id', period_column]) }}
-    {%- endif %}
 ),
 
 {{ revenue_rollup_source_rows(period_column) }},
@@ -125,32 +116,7 @@ final as (
         {{ period_column }}
     from all_rows
 )
--- a period that left the spine: a tombstone (source_type null)
-{{ select_with_tombstones('final', 'affected_periods', ['workspace_id', period_column]) }}
+
+select * from final
 {%- endmacro %}
 
-
-{#- For an incremental run of a revenue rollup: a CTE body of the (workspace_id,
-    `period_column`) periods to recompute, those of revenue rows replaced or written since
-    the rollup's last run (old and new versions, from the change log of
-    int_revenue_assigned_to_periods), and those where `spine_cte` (one row per period of
-    the spine, with the values of the rollup's 'all' row in `compare_columns`) differs
-    from the stored 'all' rows: a period added to or gone from the spine, a day whose
-    conversation count changed. -#}
-{% macro revenue_rollup_affected_periods(period_column, spine_cte, compare_columns) -%}
-    {{ groups_changed_in_log('int_revenue_assigned_to_periods', ['workspace_id', period_column]) }}
-    union
-    {{ keys_differing_from_stored(spine_cte, "source_type = 'all'", ['workspace_id', period_column], compare_columns) }}
-{%- endmacro %}
-
-
-{#- A CTE body: the rows of int_revenue_assigned_to_periods, on an incremental run only
-    those of the periods in a CTE `affected_periods`. -#}
-{% macro revenue_rows_of_affected_periods(period_column) -%}
-    select * from {{ ref('int_revenue_assigned_to_periods') }}
-    {%- if is_incremental() %}
-    where {{ in_affected_keys(
-        'affected_periods', 'int_revenue_assigned_to_periods', ['workspace_id', period_column]
-    ) }}
-    {%- endif %}
-{%- endmacro %}

@@ -40,7 +40,7 @@
       this run loaded; a uniqueness test reads the staged rows whose tested values equal
       those of a loaded row, and those with a null tested value: every group that gained
       or changed a row (other groups did not change since they were tested).
-    - An incremental model with a change log (strategy delete_insert_logged) whose
+    - An incremental model with a change log (strategy merge_logged) whose
       uniqueness test is on its unique key: the rows whose key this run logged as new (it
       inserted them), and those with a null key. A stored row the run did not write is as
       it was when an earlier run tested it; the rows of a written key are all there is to
@@ -103,7 +103,7 @@
 {% macro logged_model_unique_key(relation) -%}
     {%- for node in graph.nodes.values() -%}
         {%- if node.resource_type == 'model' and node.config.materialized == 'incremental'
-            and node.config.incremental_strategy == 'delete_insert_logged'
+            and node.config.incremental_strategy == 'merge_logged'
             and (node.alias or node.name) == relation.identifier and node.schema == relation.schema -%}
             {%- set keys = node.config.unique_key -%}
             {{ return([keys] if keys is string else keys) }}

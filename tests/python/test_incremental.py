@@ -210,8 +210,6 @@ def test_incremental_batches_equal_full_refresh(incremental_runs):
     for output in incremental_runs["outputs"][1:]:
         assert "campaign_recipients reads the change log of fct_message_funnel: logged groups" in output
         assert "int_conversations_counted_per_day reads the change log of fct_message_funnel: logged groups" in output
-        for rollup in ["revenue_daily", "revenue_weekly", "revenue_monthly"]:
-            assert f"{rollup} reads the change log of int_revenue_assigned_to_periods: logged groups" in output
     incremental_db = incremental_runs["incremental"] / "warehouse.duckdb"
     full_db = incremental_runs["full"] / "warehouse.duckdb"
     assert query(full_db, "select count(*) from marts.fct_order_attribution")[0][0] > 0
@@ -245,10 +243,8 @@ def test_refresh_without_new_data_changes_nothing(incremental_runs):
         for table in base_tables
     }
     assert {table: count for table, count in new_versions.items() if count} == {}
-    # the change logs keep only what their readers have not processed: nothing now (and
-    # the revenue rows, compared in full with the stored ones, wrote nothing)
-    for log in ["fct_message_funnel__changes", "int_revenue_assigned_to_periods__changes"]:
-        assert query(db, f"select count(*) from intermediate.{log}")[0][0] == 0, log
+    # the change log keeps only what its readers have not processed: nothing now
+    assert query(db, "select count(*) from intermediate.fct_message_funnel__changes")[0][0] == 0
 
 
 def _landed_whole(source: Path, raw_dir: Path) -> Path:
@@ -616,9 +612,8 @@ def test_a_workspace_time_zone_change_redates_the_campaign_days(generated, tmp_p
     """campaign_daily_stats adds the funnel's logged changes to its stored days, which is
     exact while every milestone keeps its local date: a workspace whose time zone changes
     (its file re-exported) makes the next run recount every day, and the table equals a
-    full refresh. The revenue rollups recompute the periods the workspace's revenue left
-    and reached, and the cohorts the contacts' new signup dates: every mart equals a full
-    refresh on the same raw data."""
+    full refresh. The cohorts recompute the contacts' new signup dates: every mart equals a
+    full refresh on the same raw data."""
     _, raw_dir, db = _built_on_whole_data(generated, tmp_path)
     workspaces_file = raw_dir / "workspaces" / "part-0.parquet"
     workspace_id, timezone = query(
@@ -639,7 +634,4 @@ def test_a_workspace_time_zone_change_redates_the_campaign_days(generated, tmp_p
     assert "campaign_daily_stats recounts every day: a workspace changed" in output
     after = query(db, f"select sum(sent), count(*) from marts.campaign_daily_stats where workspace_id = '{workspace_id}'")
     assert after[0][0] == before[0][0]  # the same sends, on other local dates
-    # the revenue rows and signups of the workspace move to other local periods too
-    for model in ["revenue_daily", "revenue_weekly", "revenue_monthly"]:
-        assert f"{model} reads the change log of int_revenue_assigned_to_periods: logged groups" in output
     assert _differences_from_a_full_refresh(db, raw_dir, tmp_path) == {}

@@ -1,12 +1,3 @@
-{#- Incremental by revenue row: fct_attributed_revenue is a table rebuilt every run, so
-    the rows to write are those that differ from the stored ones (a full comparison of
-    one row per order and conversion); the old and new versions are logged for the
-    rollups, which recompute the periods they fall in (macros/incremental/change_log.sql). -#}
-{%- set key_columns = ['workspace_id', 'revenue_source', 'revenue_id'] -%}
-{%- set value_columns = [
-    'source_type', 'channel', 'gross_revenue', 'net_revenue', 'is_order', 'is_conversion', 'revenue_date'
-] -%}
-
 with
 
 revenue as (
@@ -57,20 +48,5 @@ revenue_with_periods as (
         {{ month_start_date('revenue_date') }} as month_start_date
     from revenue_classified
 )
-{%- if is_incremental() %},
-
-affected_revenue as (
-    {{ keys_differing_from_stored('revenue_with_periods', 'true', key_columns, value_columns) }}
-),
-
-changed_revenue as (
-    select * from revenue_with_periods
-    where {{ in_affected_keys('affected_revenue', 'revenue_with_periods', key_columns) }}
-)
-
--- a revenue row that went (an order rejected later): a tombstone (channel null)
-{{ select_with_tombstones('changed_revenue', 'affected_revenue', key_columns) }}
-{%- else %}
 
 select * from revenue_with_periods
-{%- endif %}

@@ -1,3 +1,4 @@
+{{ config(merge_clauses=tombstone_merge_clauses('conversations')) }}
 {#- docs/attribution.md#revenue-rollups: the conversations of the marketing and utility categories, counted per local
     sent date; revenue_daily divides the day's revenue by them. A distinct count does not
     add up across runs, so an incremental run recounts whole days: those where the funnel

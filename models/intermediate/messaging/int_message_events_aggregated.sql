@@ -1,3 +1,4 @@
+{{ config(merge_clauses=tombstone_merge_clauses('click_count')) }}
 {#- docs/attribution.md#message-funnel: the click types of the funnel; a var so a new button type can join them. -#}
 {%- set click_event_types = var('funnel_click_event_types', ['clicked', 'quick_reply', 'cta_click']) -%}
 

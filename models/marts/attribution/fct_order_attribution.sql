@@ -1,3 +1,4 @@
+{{ config(merge_clauses=tombstone_merge_clauses('created_at')) }}
 {%- set precedence = attribution_precedence() -%}
 {#- the incremental branch reads these base tables: refs declared while parsing only,
     so that unit tests (a full build) need no inputs for them -#}

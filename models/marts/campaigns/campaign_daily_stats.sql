@@ -1,3 +1,4 @@
+{{ config(merge_clauses=tombstone_merge_clauses('sent')) }}
 {#- Counts add up: an incremental run adds to the stored days the milestones of the
     funnel rows written since the last run and takes away those of the rows they replaced
     (the funnel's change log, macros/incremental/change_log.sql), without reading the

@@ -1,3 +1,4 @@
+{{ config(merge_clauses=tombstone_merge_clauses('messages_sent')) }}
 with
 
 {% if is_incremental() -%}

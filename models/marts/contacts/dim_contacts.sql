@@ -1,3 +1,4 @@
+{{ config(merge_clauses=tombstone_merge_clauses('stitched_customers')) }}
 {#- an incremental run reads this base table: ref declared while parsing only -#}
 {%- if not execute %}
 -- depends_on: {{ ref('base_raw__contacts') }}

@@ -1,3 +1,4 @@
+{{ config(merge_clauses=tombstone_merge_clauses('sent_at')) }}
 {#- an incremental run reads these base tables: refs declared while parsing only -#}
 {%- if not execute %}
 -- depends_on: {{ ref('base_raw__messages') }}

@@ -22,21 +22,12 @@ spine_conversations as (
             and spine_days.date_day = conversations_per_day.sent_date
 ),
 
-{% if is_incremental() -%}
-affected_periods as (
-    {{ revenue_rollup_affected_periods('revenue_date', 'spine_conversations', ['conversations']) }}
-),
-
-{% endif -%}
 days as (
     select * from spine_conversations
-    {%- if is_incremental() %}
-    where {{ in_affected_keys('affected_periods', 'spine_conversations', ['workspace_id', 'revenue_date']) }}
-    {%- endif %}
 ),
 
 revenue as (
-    {{ revenue_rows_of_affected_periods('revenue_date') }}
+    select * from {{ ref('int_revenue_assigned_to_periods') }}
 ),
 
 {{ revenue_rollup_source_rows(
@@ -88,5 +79,5 @@ final as (
         revenue_date
     from all_rows
 )
--- a day that left the spine: a tombstone (source_type null)
-{{ select_with_tombstones('final', 'affected_periods', ['workspace_id', 'revenue_date']) }}
+
+select * from final
