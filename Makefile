@@ -28,8 +28,9 @@ build: $(STAMP) ## Build the warehouse (warehouse.duckdb or $$DBT_DUCKDB_PATH) o
 	$(BIN)/python scripts/validate.py --no-record --quiet
 	$(BIN)/python scripts/summary.py
 
+# one worker per core, whole files per worker (a file's module fixtures are built once)
 test: $(STAMP) ## Set up, then run every test: dbt build on the demo data in a temp DuckDB, lint, Python tests
-	$(BIN)/python -m pytest tests
+	$(BIN)/python -m pytest -n auto --dist loadfile --durations=25 tests
 
 # The fast loop (under 2 minutes on 2 cores): Python tests without dbt builds, the exact-casting
 # property test (dbt compile only), dbt parse, an empty build (seeds, models with no rows: model

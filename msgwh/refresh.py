@@ -18,6 +18,11 @@ One refresh, step by step (each step logs one line with a UTC timestamp and its 
 4. ``build``     ``dbt build`` (incremental unless ``--full-refresh`` is passed) against the
                  working copy, with target/ and logs/ under the state directory so a refresh
                  never clobbers a developer's ``target/``. Data tests run inside the build.
+                 What changed code or vars made stale is rebuilt first (``stale`` step): vars
+                 other than the published build's, or no record of them, rebuild everything
+                 (``--full-refresh``); changed models, macros or configs rebuild the models
+                 ``state:modified+`` selects against the published build's manifest
+                 (``dbt run --full-refresh``), then the build goes on incrementally.
 5. ``validate``  ``scripts/validate.py --db <working copy>`` when the script exists.
 6. ``checkpoint`` ``CHECKPOINT`` on the working copy, so it is self-contained (no ``.wal``),
                  then fsync.
@@ -32,6 +37,7 @@ refresh removes it.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import errno
 import fcntl
@@ -122,6 +128,11 @@ class RefreshPaths:
     @property
     def published_state(self) -> Path:
         return self.state_dir / "published.json"
+
+    @property
+    def published_manifest(self) -> Path:
+        """dbt's manifest of the published build: what `state:modified` compares the code with."""
+        return self.state_dir / "published" / "manifest.json"
 
 
 def wal_of(path: Path) -> Path:
@@ -511,8 +522,24 @@ def run_locked(options: RefreshOptions, paths: RefreshPaths, runner: ChildRunner
         else:
             info["detail"] = "first run: no published warehouse, building from empty"
 
+    with log.step("stale") as info:
+        stale, why = stale_since_publish(options, paths, runner)
+        info["detail"] = why
+    # the build's own options: what the publish records stays what the caller asked for
+    build_options = dataclasses.replace(options, full_refresh=True) if stale is None else options
+    if stale:
+        with log.step("rebuild") as info:
+            command = [str(options.dbt_executable or find_dbt()), "run", "--full-refresh", "--select", *stale, *unselected_args(options)]
+            log.line("dbt: " + shlex.join(command[1:]))
+            returncode, tail = runner.run(command, child_env(options, paths), options.project_dir, paths.logs / "dbt_rebuild.out", not options.quiet)
+            if returncode != 0:
+                for line in error_excerpt(tail):
+                    log.line(f"dbt: {line}")
+                raise RefreshError(EXIT_BUILD_FAILED, "rebuild", f"dbt run --full-refresh of {len(stale)} stale model(s) exited {returncode}")
+            info["detail"] = f"{len(stale)} model(s) rebuilt in full: " + " ".join(stale)
+
     with log.step("build") as info:
-        command = dbt_command(options)
+        command = dbt_command(build_options)
         log.line("dbt: " + shlex.join(command[1:]))
         env = child_env(options, paths)
         returncode, tail = runner.run(command, env, options.project_dir, paths.logs / "dbt_build.out", not options.quiet)
@@ -670,9 +697,83 @@ def build_identity(options: RefreshOptions) -> dict[str, Any]:
 
 
 def record_published_state(options: RefreshOptions, paths: RefreshPaths) -> None:
-    """After a publish: what it was built from, so the next refresh can tell whether anything changed."""
-    state = {"published_at": StepLog.now(), **build_identity(options)}
+    """After a publish: what it was built from, so the next refresh can tell whether anything
+    changed (written after the swap: a record older than the published file only rebuilds more)."""
+    state = {"published_at": StepLog.now(), **build_identity(options), "vars": effective_vars(options)}
+    # no record at all rather than half of one: the next refresh then rebuilds everything
+    paths.published_state.unlink(missing_ok=True)
+    paths.published_manifest.parent.mkdir(exist_ok=True)
+    shutil.copyfile(paths.target / "manifest.json", paths.published_manifest)
     paths.published_state.write_text(json.dumps(state, indent=2) + "\n")
+
+
+SELECTION_FLAGS = {
+    "--select", "-s", "--models", "-m", "--exclude", "--selector",
+    "--resource-type", "--resource-types", "--exclude-resource-type", "--exclude-resource-types",
+}
+
+
+def unselected_args(options: RefreshOptions) -> list[str]:
+    """The build's dbt args (raw_path merged into --vars) without node selection, for the
+    commands that select the stale models instead."""
+    kept, skipping = [], False
+    for arg in merge_raw_path(options.dbt_args, options.raw_path):
+        if arg.split("=", 1)[0] in SELECTION_FLAGS:
+            skipping = "=" not in arg
+        elif not (skipping and not arg.startswith("-")):
+            skipping = False
+            kept.append(arg)
+    return kept
+
+
+def effective_vars(options: RefreshOptions) -> dict[str, Any]:
+    """The vars a build sees: dbt_project.yml's, overridden by --vars."""
+    import yaml
+
+    project = yaml.safe_load((options.project_dir / "dbt_project.yml").read_text()) or {}
+    merged = dict(project.get("vars") or {})
+    args = merge_raw_path(options.dbt_args, options.raw_path)
+    for index, arg in enumerate(args):
+        if arg.startswith("--vars="):
+            merged.update(yaml.safe_load(arg.split("=", 1)[1]) or {})
+        elif arg == "--vars" and index + 1 < len(args):
+            merged.update(yaml.safe_load(args[index + 1]) or {})
+    return merged
+
+
+def stale_since_publish(options: RefreshOptions, paths: RefreshPaths, runner: ChildRunner) -> tuple[list[str] | None, str]:
+    """What changed code or vars make stale in the published build, and why: None for every
+    model, else the models to rebuild in full (empty when nothing is stale). dbt cannot see a
+    var's effect on a model (state:modified compares code and configs), so a changed var
+    rebuilds everything."""
+    if options.full_refresh:
+        return [], "--full-refresh: every model rebuilt"
+    if not paths.published.exists():
+        return [], "first build: every model built"
+    try:
+        state = json.loads(paths.published_state.read_text())
+    except (OSError, ValueError):
+        state = {}
+    if "vars" not in state or not paths.published_manifest.exists():
+        return None, "no record of the published build's code and vars: every model rebuilt in full"
+    current = effective_vars(options)
+    changed = sorted(name for name in {*state["vars"], *current} if state["vars"].get(name) != current.get(name))
+    if changed:
+        return None, "vars changed (" + ", ".join(changed) + "): every model rebuilt in full"
+    if state.get("project") == project_fingerprint(options.project_dir):
+        return [], "code and vars as published"
+    command = [
+        str(options.dbt_executable or find_dbt()), "ls", "--resource-type", "model", "--select", "state:modified+",
+        "--state", str(paths.published_manifest.parent), "--output", "name", "--quiet", *unselected_args(options),
+    ]
+    log_file = paths.logs / "dbt_stale.out"
+    returncode, tail = runner.run(command, child_env(options, paths), options.project_dir, log_file, False)
+    if returncode != 0:
+        raise RefreshError(EXIT_BUILD_FAILED, "stale", "dbt ls exited " + str(returncode) + ": " + " ".join(error_excerpt(tail)))
+    models = sorted({line.strip() for line in log_file.read_text().splitlines()[1:] if re.fullmatch(r"\w+", line.strip())})
+    if not models:
+        return [], "project files changed, no model changed"
+    return models, f"code changed: {len(models)} model(s) and what depends on them rebuilt in full"
 
 
 def raw_file_pattern(raw_path: Path, table: str) -> str | None:

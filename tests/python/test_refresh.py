@@ -82,6 +82,16 @@ def own_copy(published: Path, tmp_path: Path) -> Path:
     return db
 
 
+def own_copy_with_record(published: Path, tmp_path: Path) -> Path:
+    """own_copy with what its publish recorded (code fingerprint, vars, dbt's manifest)."""
+    db = own_copy(published, tmp_path)
+    recorded, copied = refresh_lib.RefreshPaths(published), refresh_lib.RefreshPaths(db)
+    copied.published_manifest.parent.mkdir(parents=True)
+    shutil.copy2(recorded.published_state, copied.published_state)
+    shutil.copy2(recorded.published_manifest, copied.published_manifest)
+    return db
+
+
 def explain(result: subprocess.CompletedProcess) -> str:
     return f"exit {result.returncode}\nstderr:\n{result.stderr[-4000:]}\nstdout:\n{result.stdout[-2000:]}"
 
@@ -190,8 +200,8 @@ def test_reader_keeps_reading_during_refresh_then_sees_new_state(published, raw_
     assert not refresh_lib.wal_of(db).exists()
 
 
-def project_copy_with_failing_test(tmp_path: Path) -> Path:
-    """This dbt project plus a singular data test that always fails on the marts."""
+def project_copy(tmp_path: Path) -> Path:
+    """A copy of this dbt project (no seeds: the tests read generated files)."""
     project = tmp_path / "project"
     shutil.copytree(
         REPO,
@@ -202,6 +212,12 @@ def project_copy_with_failing_test(tmp_path: Path) -> Path:
         ),
     )
     (project / "seeds").mkdir()
+    return project
+
+
+def project_copy_with_failing_test(tmp_path: Path) -> Path:
+    """This dbt project plus a singular data test that always fails on the marts."""
+    project = project_copy(tmp_path)
     (project / "tests" / "assert_refresh_canary_fails.sql").write_text(
         "-- fails whenever the mart has a row: stands in for any data test that catches bad data\n"
         "select order_id from {{ ref('fct_order_attribution') }}\n"
@@ -466,3 +482,60 @@ def test_refresh_skips_only_when_nothing_changed(published, raw_small, tmp_path,
         assert result.returncode == refresh_lib.EXIT_OK, explain(result)
         assert "no new raw data" in result.stderr and "done status=current" in result.stderr, explain(result)
         assert "step=build" not in result.stderr and not called.exists()
+
+
+EMAIL_HASHES = "select email_hashed from marts.dim_contacts where email_hashed is not null"
+
+
+@pytest.mark.dbt
+def test_a_changed_var_rebuilds_every_model(published, raw_small, tmp_path):
+    """dbt's state comparison cannot see what a var changes in a model, so a refresh whose vars
+    differ from the published build's rebuilds every model in full, without the user asking.
+    With reads no longer counted as touches no order keeps a read as its last touch, and with
+    a new pii_salt no contact keeps its e-mail hash (an incremental run would keep both for
+    every order and contact without new data)."""
+    db = own_copy_with_record(published, tmp_path)
+    hashes = set(query(db, EMAIL_HASHES))
+    read_touches = "select count(*) from marts.fct_order_attribution where touch_event_type = 'read'"
+    assert query(db, read_touches)[0][0] > 0
+    new_vars = "{touch_event_types: [clicked, quick_reply, cta_click], pii_salt: another-salt}"
+
+    result = run_refresh(db, "--raw-path", str(raw_small), "--skip-validate", "--", "--vars", new_vars)
+
+    assert result.returncode == 0, explain(result)
+    assert "vars changed (pii_salt, touch_event_types): every model rebuilt in full" in result.stderr
+    assert "--full-refresh" in next(line for line in result.stderr.splitlines() if " dbt: build" in line)
+    assert query(db, read_touches)[0][0] == 0
+    after = set(query(db, EMAIL_HASHES))
+    assert hashes and after and not hashes & after
+
+    again = run_refresh(db, "--raw-path", str(raw_small), "--skip-validate", "--", "--vars", new_vars)
+    assert again.returncode == 0 and "done status=current" in again.stderr, explain(again)
+
+
+@pytest.mark.dbt
+def test_a_changed_macro_rebuilds_the_models_that_use_it(published, raw_small, tmp_path):
+    """A changed model, macro or config is found by comparing the project with the published
+    build's manifest (dbt's state:modified): the refresh rebuilds those models and what
+    depends on them in full, then builds incrementally. hash_email salting after the address
+    instead of before changes every e-mail hash of dim_contacts (incremental) with no new
+    data; models that do not use it are not rebuilt."""
+    db = own_copy_with_record(published, tmp_path)
+    before = set(query(db, EMAIL_HASHES))
+    project = project_copy(tmp_path)
+    macro = project / "macros" / "pii" / "hash_email.sql"
+    duckdb_body = """sha256('{{ var("pii_salt") }}' || {{ email_normalized }})"""
+    assert duckdb_body in macro.read_text()
+    macro.write_text(macro.read_text().replace(duckdb_body, """sha256({{ email_normalized }} || '{{ var("pii_salt") }}')"""))
+
+    result = run_refresh(
+        db, "--raw-path", str(raw_small), "--skip-validate", "--project-dir", str(project), "--profiles-dir", str(REPO)
+    )
+
+    assert result.returncode == 0, explain(result)
+    assert "step=stale status=ok" in result.stderr and "code changed:" in result.stderr, explain(result)
+    rebuilt = next(line for line in result.stderr.splitlines() if "step=rebuild status=ok" in line)
+    assert " dim_contacts" in rebuilt and " campaign_orders" in rebuilt
+    assert " fct_order_attribution" not in rebuilt and " base_raw__contacts" not in rebuilt
+    after = set(query(db, EMAIL_HASHES))
+    assert before and after and not before & after

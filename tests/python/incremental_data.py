@@ -1,0 +1,85 @@
+"""Shared by the incremental tests: the generated data set, dbt's log of what each staging
+base table read, and the row-for-row comparison of two warehouses."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+
+from tests.conftest import REPO, query
+
+BUILD = ["build", "--exclude-resource-type", "unit_test", "seed"]
+END = "2026-10-31"
+DAYS = 45
+
+
+def generate(out: Path) -> Path:
+    """The generator's data set of the incremental tests (400 contacts, 45 days) in `out`."""
+    run = subprocess.run(
+        [
+            sys.executable,
+            str(REPO / "scripts" / "generate_data.py"),
+            "--out", str(out), "--contacts", "400", "--days", str(DAYS),
+            "--end-date", END, "--seed", "11", "--format", "parquet", "--threads", "2",
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 0, run.stderr
+    return out
+
+
+def read_modes(output: str) -> dict[str, str]:
+    """base table -> mode, from the `<model> reads: <mode> (...)` lines dbt logged."""
+    modes = {}
+    for line in output.splitlines():
+        match = re.search(r"(base_raw__\w+) reads: (\w+)", line)
+        if match:
+            modes[match.group(1)] = match.group(2)
+    return modes
+
+
+def dbt_vars(raw_dir: Path) -> list[str]:
+    return ["--vars", "{raw_path: '" + str(raw_dir) + "'}"]
+
+
+def table_names(db: Path, schema: str = "marts", prefix: str = "") -> list[str]:
+    rows = query(
+        db,
+        "select table_name from information_schema.tables "
+        f"where table_schema = '{schema}' and table_type = 'BASE TABLE' "
+        f"and starts_with(table_name, '{prefix}') order by table_name",
+    )
+    return [row[0] for row in rows]
+
+
+def differences(left_db: Path, right_db: Path, schema: str = "marts", prefix: str = "") -> dict[str, tuple[int, int]]:
+    """Per table of `schema` whose name starts with `prefix` (every mart by default): rows
+    only in left, rows only in right (multiset difference). When a row was detected or
+    loaded is not compared."""
+    tables = table_names(left_db, schema, prefix)
+    assert tables == table_names(right_db, schema, prefix)
+    found = {}
+    conn = duckdb.connect()
+    conn.execute(f"attach '{left_db}' as left_db (read_only)")
+    conn.execute(f"attach '{right_db}' as right_db (read_only)")
+    for table in tables:
+        columns = "*"
+        if table == "dq_rejected_rows":
+            columns = "* exclude (detected_at)"
+        elif table.startswith("base_raw__"):
+            columns = "* exclude (_loaded_at)"
+        left = f"select {columns} from left_db.{schema}.{table}"
+        right = f"select {columns} from right_db.{schema}.{table}"
+        only_left = conn.execute(f"select count(*) from ({left} except all {right})").fetchone()[0]
+        only_right = conn.execute(f"select count(*) from ({right} except all {left})").fetchone()[0]
+        if only_left or only_right:
+            found[table] = (only_left, only_right)
+    conn.close()
+    return found
+
+
