@@ -102,7 +102,7 @@ def test_late_events_move_the_last_touch_and_the_click(whole, tmp_path):
             f"copy (select * replace ("
             f"'{workspace_id}' as workspace_id, 'late-webhook-1' as event_id, '{message_id}' as message_id, "
             f"'read' as event_type, timestamp '{created_at}' - interval 1 hour as occurred_at, "
-            f"null as click_id, null as url) "
+            f"cast(null as varchar) as click_id, cast(null as varchar) as url) "
             f"from read_parquet('{events}') limit 1) "
             f"to '{raw_dir / 'message_events' / 'part-1.parquet'}' (format parquet)"
         )
