@@ -1,8 +1,8 @@
 {#- A change log lets a model built from an incremental model recompute only the groups
-    whose rows changed, *old versions included*: delete+insert replaces a row, so what it
+    whose rows changed, *old versions included*: the merge replaces a row, so what it
     was before (another campaign, another contact, a message that disappeared) is gone
     once the model has run. The incremental strategy `merge_logged` writes, before
-    it deletes and inserts, the replaced rows (change_kind 'old') and their replacements
+    it merges, the replaced rows (change_kind 'old') and their replacements
     ('new', tombstones included) to `intermediate.<model>__changes`, the columns listed
     in the model's meta `change_log_columns`, stamped with this run (logged_at). A full rebuild logs one 'rebuilt' row
     instead (post-hook log_rebuild_for_readers): readers then recompute everything.
