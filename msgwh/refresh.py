@@ -37,7 +37,6 @@ refresh removes it.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import datetime as dt
 import errno
 import fcntl
@@ -51,7 +50,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO, Any
 
@@ -317,7 +316,7 @@ def dbt_command(options: RefreshOptions) -> list[str]:
     raw_path the demo seeds are disabled, so seeds are skipped too. A caller passing its own
     --resource-type/--exclude-resource-type decides instead.
     """
-    dbt = options.dbt_executable or find_dbt()
+    dbt = dbt_executable(options)
     args = merge_raw_path(options.dbt_args, options.raw_path)
     reads_files = options.raw_path is not None or any("raw_path" in arg for arg in args)
     command = [str(dbt), "build"]
@@ -339,6 +338,10 @@ def error_excerpt(tail: list[str], limit: int = 8) -> list[str]:
         if "error" in line.lower():
             return lines[index : index + limit]
     return lines[-limit:]
+
+
+def dbt_executable(options: RefreshOptions) -> Path:
+    return options.dbt_executable or find_dbt()
 
 
 def find_dbt() -> Path:
@@ -526,10 +529,10 @@ def run_locked(options: RefreshOptions, paths: RefreshPaths, runner: ChildRunner
         stale, why = stale_since_publish(options, paths, runner)
         info["detail"] = why
     # the build's own options: what the publish records stays what the caller asked for
-    build_options = dataclasses.replace(options, full_refresh=True) if stale is None else options
+    build_options = replace(options, full_refresh=True) if stale is None else options
     if stale:
         with log.step("rebuild") as info:
-            command = [str(options.dbt_executable or find_dbt()), "run", "--full-refresh", "--select", *stale, *unselected_args(options)]
+            command = [str(dbt_executable(options)), "run", "--full-refresh", "--select", *stale, *unselected_args(options)]
             log.line("dbt: " + shlex.join(command[1:]))
             returncode, tail = runner.run(command, child_env(options, paths), options.project_dir, paths.logs / "dbt_rebuild.out", not options.quiet)
             if returncode != 0:
@@ -763,7 +766,7 @@ def stale_since_publish(options: RefreshOptions, paths: RefreshPaths, runner: Ch
     if state.get("project") == project_fingerprint(options.project_dir):
         return [], "code and vars as published"
     command = [
-        str(options.dbt_executable or find_dbt()), "ls", "--resource-type", "model", "--select", "state:modified+",
+        str(dbt_executable(options)), "ls", "--resource-type", "model", "--select", "state:modified+",
         "--state", str(paths.published_manifest.parent), "--output", "name", "--quiet", *unselected_args(options),
     ]
     log_file = paths.logs / "dbt_stale.out"

@@ -48,4 +48,3 @@
     insert into {{ relation }} (model_name, processed_until)
     values ('{{ this.identifier }}', {{ incremental_run_timestamp() }})
 {%- endmacro %}
-

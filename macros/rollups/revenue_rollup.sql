@@ -61,23 +61,15 @@ days as (
     select * from {{ ref('int_workspace_days_spined') }}
 ),
 
-spine_periods as (
+periods as (
     select distinct
         workspace_id,
-        {{ period_column }},
-        'all' as source_type
+        {{ period_column }}
     from days
 ),
 
 revenue as (
     select * from {{ ref('int_revenue_assigned_to_periods') }}
-),
-
-periods as (
-    select
-        workspace_id,
-        {{ period_column }}
-    from spine_periods
 ),
 
 {{ revenue_rollup_source_rows(period_column) }},

@@ -9,7 +9,7 @@ conversations_per_day as (
     select * from {{ ref('int_conversations_counted_per_day') }}
 ),
 
-spine_conversations as (
+days as (
     -- the values of each day's 'all' row that do not come from revenue
     select
         spine_days.workspace_id,
@@ -20,10 +20,6 @@ spine_conversations as (
         on
             spine_days.workspace_id = conversations_per_day.workspace_id
             and spine_days.date_day = conversations_per_day.sent_date
-),
-
-days as (
-    select * from spine_conversations
 ),
 
 revenue as (
