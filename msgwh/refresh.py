@@ -790,12 +790,19 @@ def raw_file_pattern(raw_path: Path, table: str) -> str | None:
     return None
 
 
+def raw_file_rows(connection, name: str) -> int:
+    """The rows of one raw file (as dbt reads it)."""
+    reader = "read_csv(?, header = true, all_varchar = true)" if name.endswith(".csv") else "read_parquet(?)"
+    return connection.execute(f"select count(*) from {reader}", [name]).fetchone()[0]
+
+
 def unchanged_since_publish(options: RefreshOptions, paths: RefreshPaths) -> str | None:
     """Why the published warehouse is already current, or None when a build is needed.
 
     Current means: same dbt arguments and project files as the last publish, raw tables read
-    from files (--raw-path) whose listing (name, size, modification time) equals the file
-    manifest every staging base table recorded in the published warehouse, and no stored row
+    from files (--raw-path) whose listing (name, size, modification time) holds no file that
+    a staging base table of the published warehouse has not read (its rows' `_raw_file`)
+    except empty ones, and none of those it has read changed or went, and no stored row
     whose "future" rejection has expired since (int_raw_rows_due_for_recheck). Anything else,
     or any doubt, builds.
     """
@@ -823,16 +830,21 @@ def unchanged_since_publish(options: RefreshOptions, paths: RefreshPaths) -> str
             pattern = raw_file_pattern(options.raw_path, table)
             if pattern is None:
                 return None
-            listing = connection.execute(
-                "select filename, size, epoch_ms(last_modified) from read_blob(?) order by 1", [pattern]
-            ).fetchall()
-            stored = connection.execute(
-                "select file_name, file_size, modified_ms from intermediate.raw_file_manifest "
-                "where model_name = ? and committed order by 1",
-                [f"base_raw__{table}"],
-            ).fetchall()
-            if not listing or listing != stored:
+            listing = {
+                row[0]: row[1]
+                for row in connection.execute(
+                    "select filename, filename || '|' || size || '|' || epoch_ms(last_modified) from read_blob(?)",
+                    [pattern],
+                ).fetchall()
+            }
+            # the files a base table has read are its rows' files (_raw_file)
+            stored = {row[0] for row in connection.execute(f"select distinct _raw_file from staging.base_raw__{table}").fetchall()}
+            if not listing or not stored <= set(listing.values()):
                 return None
+            # a listed file that no row came from is new, unless it holds no row at all
+            for name, stamp in listing.items():
+                if stamp not in stored and raw_file_rows(connection, name):
+                    return None
             files += len(listing)
         due = connection.execute("select coalesce(sum(rows_due), 0) from intermediate.int_raw_rows_due_for_recheck").fetchone()[0]
         if due:

@@ -517,13 +517,6 @@ def refresh_step(name: str, raw: Path, workdir: Path, db_path: Path, extra: list
     log_text = (workdir / "logs" / f"{name}.out").read_text(errors="replace")
     measurement.detail["status"] = "current" if "done status=current" in log_text else (
         "published" if "done status=published" in log_text else "failed")
-    modes = re.findall(r"(base_raw__\w+) reads: (\w+)", (state / "logs" / "dbt_build.out").read_text(errors="replace")) \
-        if (state / "logs" / "dbt_build.out").exists() and measurement.detail["status"] != "current" else []
-    if modes:
-        counts: dict[str, int] = {}
-        for _, mode in modes:
-            counts[mode] = counts.get(mode, 0) + 1
-        measurement.detail["base_table_modes"] = counts
     if summary.get("failed"):
         measurement.detail["failed"] = summary["failed"]
     return measurement
@@ -855,10 +848,6 @@ def render(results: dict[str, Any]) -> str:
             (found.get("checkpoint") or 0) + (found.get("publish") or 0)
         )
 
-    def modes(s: str, name: str) -> str:
-        found = (get(s, name, "detail") or {}).get("base_table_modes") or {}
-        return ", ".join(f"{mode} {count}" for mode, count in sorted(found.items())) or "–"
-
     def floor_parts(s: str) -> str:
         found = get(s, "floor", "detail") or {}
         if "load_seconds" not in found:
@@ -889,7 +878,6 @@ def render(results: dict[str, Any]) -> str:
     row("setup: `refresh.py --full-refresh` without the last day", [cell(s, "base_build") for s in scales])
     row("**one-day refresh** (`refresh.py`: copy, incremental `dbt build`, checkpoint, swap)", [cell(s, "one_day_incremental") for s in scales])
     row("– its steps: copy / `dbt build` / checkpoint and swap", [steps(s, "one_day_incremental") for s in scales])
-    row("– staging base tables by mode (incremental_raw_scope)", [modes(s, "one_day_incremental") for s in scales])
     row("**no change** (`refresh.py`: nothing new, nothing to do)", [cell(s, "no_change") for s in scales])
     row("no change, `dbt build` (no skip: base tables read nothing, the rest rebuilds)", [cell(s, "no_change_dbt") for s in scales])
     row("– models / data tests (node times)", [parts(s, "no_change_dbt") for s in scales])
@@ -1019,7 +1007,7 @@ def render(results: dict[str, Any]) -> str:
         "  imports by their arrival columns, contacts and links by creation; dimensions whole), and the refresh runs",
         "  after `<table>/part-0001.parquet` with the last day's rows lands next to them, the way exports arrive.",
         "- Refreshes run `scripts/refresh.py --skip-validate` (GX validation is timed in the tests, not here); the",
-        "  step times come from its `last_refresh.json`, the base-table modes from the `reads:` lines dbt logged.",
+        "  step times come from its `last_refresh.json`.",
         "- Wall time of each command, parsing included; model and test times are the sums of",
         "  `execution_time` in `run_results.json` (with 4 dbt threads they overlap, so they can exceed wall time).",
         "- Nodes: the results in the full build's `run_results.json` (what ran), by the `unique_id`'s resource type:",

@@ -1,111 +1,72 @@
-{#- What an incremental run of a staging base table reads (docs/DECISIONS.md, "Raw files are
-    immutable; base tables read only what new files can change"). Called at the top of every
-    base_raw__* model:
+{#- What a run of a staging base table reads (docs/DECISIONS.md, "Raw files are immutable;
+    base tables read only what new files can change"), decided by the query itself, with
+    no state outside the table: every base row keeps the file it came from (`_raw_file`:
+    name, size and modification time), so the files a table has read are its own rows.
+    Called at the top of every base_raw__* model:
 
         {%- set raw_scope = incremental_raw_scope('messages', [...], parents=[...]) -%}
-        with typed as ({{ typed_raw_rows('messages', raw_scope) }}), ...
+        with {{ raw_scope.ctes }}typed as ({{ typed_raw_rows('messages', raw_scope) }}), ...
         {{ track_row_changes('final', [...], raw_scope) }}
 
-    Raw tables read from files (var('raw_path')) are tracked by a manifest of the files
-    each base table has read (intermediate.raw_file_manifest: name, size, modification
-    time). Landing files are immutable; new data arrives as new files. Modes:
-
-    - `full`: read everything and compare every row with the stored versions (the
-      reference; a full refresh, a raw table in the database, no manifest yet, or a
-      file that changed or disappeared since the last run).
-    - `skip`: no new file, no change in a parent since this model's watermark, no
-      row whose "future" rejection has expired: nothing can change; read nothing.
-    - `new_files`: only new files, and none of their keys, and no stored row that a
-      parent change or the clock affects, is stored yet: read only the new files.
-    - `delta`: otherwise, when `key_columns` are plain columns of the raw table
-      (`delta_allowed`): read every file, but only the rows of the keys in scope
-      (keys in new files, stored keys whose parents changed or whose future
-      rejection expired), and compare only those keys' stored versions.
-    A table that de-duplicates by something other than its key (`delta_allowed` false:
-    a postback duplicates another of the same conversion, say) has only `skip` and
-    `full`: a new row may change a stored row of another key.
-
-    `stored_versions`: the model stores every raw column as typed (typed_raw_columns),
-    or nulls one only where no check, ranking or output reads it. Then `delta` reads
-    only the new files, and takes the older versions of the keys in scope from the
-    stored rows (`stored_rows`; typed_raw_rows turns them back into typed rows): every
-    raw row of a file already read is stored once, and typing is deterministic, so this
-    equals re-reading the old files without scanning them.
+    A full build, or a raw table in the database, reads everything. An incremental run
+    over files (var('raw_path')) reads:
+    - the files not read before (by name and stamp), and of the stored rows, the versions
+      of the keys in scope: keys in the new files, stored rows a parent change reaches
+      (`parents`), stored rows whose "future" rejection expired;
+    - every file, when a file read before changed or disappeared, or when the table
+      de-duplicates by more than its key (meta `raw_rows_compared_whole`) and a file is new:
+      then every stored row is compared (`read_everything`).
+    With `stored_versions` the table stores every raw column as typed, so the older
+    versions of a key come from the stored rows; otherwise they are re-read from every
+    file (rows of keys in scope only). The files to read are a DuckDB variable that the
+    pre-hook set_raw_files_to_read sets from the same comparison: DuckDB prunes the glob
+    to them when it binds the query, so a file read before is never opened again.
 
     `key_expressions`: see typed_row_key. `parents`: what the model's checks look up, each
       {'model': 'base_raw__contacts', 'columns': [('contact_id', 'contact_id'), ...]}
     (a stored row is in scope when a parent row with the same values changed), or
       {'model': 'base_raw__fx_rates', 'predicate': "<sql on the stored row>"}
-    where `__CHANGED__` in the predicate is replaced by the parent's changed rows. -#}
-{% macro incremental_raw_scope(table_name, key_columns, parents=[], delta_allowed=true, key_expressions={}, stored_versions=false) -%}
-    {%- set full_source = raw_source(table_name) -%}
-    {%- set full = {'mode': 'full', 'source': full_source, 'reason': 'full refresh'} -%}
-    {%- if not execute -%}
-        {{ return(full) }}
+    where `__CHANGED__` in the predicate names the parent's changed rows. A parent's
+    changed rows are those loaded after this table's last change (max `_loaded_at`): a
+    run that changed nothing here looks at them again next time, which is exact. -#}
+{% macro incremental_raw_scope(table_name, key_columns, parents=[], key_expressions={}, stored_versions=false) -%}
+    {%- set pattern = raw_file_pattern(table_name) if execute else none -%}
+    {%- if pattern is none -%}
+        {#- a raw table in the database: one "file", read whole every run -#}
+        {{ return({
+            'ctes': '',
+            'source': "(select *, '" ~ table_name ~ "' as _raw_file from " ~ raw_source(table_name) ~ " as raw_rows)",
+            'read_everything': 'true',
+        }) }}
     {%- endif -%}
-    {%- set pattern = raw_file_pattern(table_name) -%}
-    {%- set manifest = raw_file_manifest_relation() -%}
-    {%- if pattern is none or not relation_exists(manifest) -%}
-        {%- do full.update({'reason': 'raw table in the database'}) -%}
-        {{ return(full) }}
-    {%- endif -%}
-    {#- listed on full refreshes too: the next incremental run starts from this manifest -#}
-    {%- set listing = list_raw_files(table_name, pattern) -%}
+    {%- set reader = raw_file_reader(table_name, [pattern], with_file_name=true) -%}
+    {%- set listed = raw_files_listed(pattern) -%}
     {%- if not is_incremental() -%}
-        {{ return(full) }}
+        {{ return({
+            'ctes': 'raw_files_read as (' ~ listed ~ '),\n\n',
+            'source': "(select raw_rows.* exclude (filename), raw_files_read.raw_file as _raw_file from "
+                ~ reader ~ " as raw_rows inner join raw_files_read on raw_rows.filename = raw_files_read.file_name)",
+            'read_everything': 'true',
+        }) }}
     {%- endif -%}
 
-    {%- set stored = run_query(
-        "select file_name, file_size, modified_ms from " ~ manifest
-        ~ " where model_name = '" ~ this.identifier ~ "' and committed"
-    ) -%}
-    {%- set stored_files = {} -%}
-    {%- for row in stored.rows -%}
-        {%- do stored_files.update({row[0]: (row[1], row[2])}) -%}
-    {%- endfor -%}
-    {%- set current_files = {} -%}
-    {%- for row in listing.rows -%}
-        {%- do current_files.update({row[0]: (row[1], row[2])}) -%}
-    {%- endfor -%}
-    {%- if not stored_files -%}
-        {%- do full.update({'reason': 'no file manifest yet'}) -%}
-        {{ return(full) }}
-    {%- endif -%}
-    {%- for name, stamp in stored_files.items() -%}
-        {%- if name not in current_files or current_files[name] != stamp -%}
-            {%- do full.update({'reason': 'file changed or removed: ' ~ name}) -%}
-            {{ return(full) }}
-        {%- endif -%}
-    {%- endfor -%}
-    {%- set new_files = [] -%}
-    {%- for name in current_files.keys() | sort -%}
-        {%- if name not in stored_files -%}{%- do new_files.append(name) -%}{%- endif -%}
-    {%- endfor -%}
+    {#- the files set_raw_files_to_read chose (a constant when the query is bound, so DuckDB
+        opens no other file of the glob) -#}
+    {%- set to_read = "list_contains(getvariable('" ~ raw_files_variable(table_name) ~ "'), filename)" -%}
+    {%- set watermark = "(select max(_loaded_at) from " ~ this ~ ")" -%}
+    {%- set ctes = [] -%}
+    {%- do ctes.append("raw_files_listed as (" ~ listed ~ ")") -%}
+    {%- do ctes.append("raw_files_read as (select file_name, raw_file from raw_files_listed where "
+        ~ to_read | replace('filename', 'file_name') ~ ")") -%}
+    {%- do ctes.append("raw_scope_run as (select " ~ raw_files_read_everything(pattern) ~ " as read_everything)") -%}
 
-    {#- a parent base table runs before the model: the model refs its stg_raw__ view -#}
-    {%- set parent_relations = {} -%}
-    {%- for parent in parents -%}
-        {%- do parent_relations.update({parent.model: api.Relation.create(
-            database=this.database, schema=this.schema, identifier=parent.model, type='table'
-        )}) -%}
-    {%- endfor -%}
     {#- stored rows that a parent change or the clock may have changed -#}
-    {%- set watermark = incremental_watermark() -%}
-    {%- set changed_parents = [] -%}
-    {%- if parents -%}
-        {%- set probes = [] -%}
-        {%- for parent in parents -%}
-            {%- do probes.append("exists (select 1 from " ~ parent_relations[parent.model]
-                ~ " where _loaded_at > " ~ watermark ~ ")") -%}
-        {%- endfor -%}
-        {%- set probed = run_query("select " ~ probes | join(', ')).rows[0] -%}
-        {%- for parent in parents -%}
-            {%- if probed[loop.index0] -%}{%- do changed_parents.append(parent) -%}{%- endif -%}
-        {%- endfor -%}
-    {%- endif -%}
     {%- set conditions = [] -%}
-    {%- for parent in changed_parents -%}
-        {%- set changed = "(select * from " ~ parent_relations[parent.model] ~ " where _loaded_at > " ~ watermark ~ ")" -%}
+    {%- for parent in parents -%}
+        {%- set changed = 'raw_scope_parent_' ~ loop.index -%}
+        {%- do ctes.append(changed ~ " as (select * from " ~ api.Relation.create(
+            database=this.database, schema=this.schema, identifier=parent.model, type='table'
+        ) ~ " where _loaded_at > " ~ watermark ~ ")") -%}
         {%- if parent.predicate is defined -%}
             {%- do conditions.append("(" ~ parent.predicate | replace('__CHANGED__', changed) ~ ")") -%}
         {%- else -%}
@@ -118,47 +79,18 @@
             {%- endfor -%}
             {%- do conditions.append(
                 "(" ~ child_columns | join(', ') ~ ") in (select " ~ parent_columns | join(', ')
-                ~ " from " ~ changed ~ " as changed_parent)"
+                ~ " from " ~ changed ~ ")"
             ) -%}
         {%- endif -%}
     {%- endfor -%}
     {%- set stored_columns = adapter.get_columns_in_relation(this) | map(attribute='name') | list -%}
     {%- set released = expired_future_rejection(table_name, 'stored', stored_columns) -%}
     {%- if released -%}{%- do conditions.append(released) -%}{%- endif -%}
-    {%- set stored_in_scope = "select stored._row_key from " ~ this ~ " as stored where "
-        ~ (conditions | join(' or ') if conditions else 'false') -%}
+    {%- set row_key = typed_row_key(table_name, key_columns, key_expressions) -%}
+    {%- do ctes.append("raw_scope_keys as (select " ~ row_key ~ " as _row_key from " ~ reader
+        ~ " as raw_rows where " ~ to_read ~ " union select stored._row_key from "
+        ~ this ~ " as stored where " ~ (conditions | join(' or ') if conditions else 'false') ~ ")") -%}
 
-    {%- set new_keys = "select distinct " ~ typed_row_key(table_name, key_columns, key_expressions)
-        ~ " as _row_key from " ~ raw_file_reader(table_name, new_files) -%}
-    {%- set affected_stored = run_query(
-        "select count(*) from (" ~ stored_in_scope ~ ") as affected"
-    ).columns[0].values()[0] -%}
-    {#- whether new files hold stored keys decides only between `new_files` and `delta`,
-        so it is asked only when no stored row is in scope anyway (a join of the new
-        files' keys with every stored key: 1.5 s for 21M events at 1M contacts) -#}
-    {%- set new_keys_stored = 0 -%}
-    {%- if new_files and affected_stored == 0 and delta_allowed -%}
-        {%- set new_keys_stored = run_query(
-            "select count(*) from (" ~ new_keys ~ ") as new_keys inner join " ~ this
-            ~ " as stored using (_row_key)"
-        ).columns[0].values()[0] -%}
-    {%- endif -%}
-
-    {%- if not new_files and affected_stored == 0 -%}
-        {{ return({'mode': 'skip', 'source': '(select * from ' ~ full_source ~ ' as raw_rows where false)',
-                   'reason': 'no new file, no parent change'}) }}
-    {%- endif -%}
-    {%- if not delta_allowed -%}
-        {#- a new row may duplicate a stored row of another key: compare everything -#}
-        {%- do full.update({'reason': 'new data; the table de-duplicates by more than its key'}) -%}
-        {{ return(full) }}
-    {%- endif -%}
-    {%- if affected_stored == 0 and new_keys_stored == 0 -%}
-        {{ return({'mode': 'new_files', 'source': raw_file_reader(table_name, new_files),
-                   'reason': new_files | length ~ ' new file(s), all new keys'}) }}
-    {%- endif -%}
-    {%- set scope_keys = "(" ~ stored_in_scope
-        ~ ((" union select _row_key from (" ~ new_keys ~ ") as new_keys") if new_files else "") ~ ")" -%}
     {%- if stored_versions -%}
         {%- set missing = [] -%}
         {%- for column, data_type in raw_contract()[table_name] + [('rejection_reason', 'varchar')] -%}
@@ -169,21 +101,74 @@
                 this.identifier ~ " sets stored_versions but does not store " ~ missing | join(', ')
             ) }}
         {%- endif -%}
-        {{ return({
-            'mode': 'delta',
-            'source': raw_file_reader(table_name, new_files) if new_files
-                else '(select * from ' ~ full_source ~ ' as raw_rows where false)',
-            'stored_rows': "(select * from " ~ this ~ " as stored where _row_key in " ~ scope_keys ~ ")",
-            'reason': new_files | length ~ ' new file(s), ' ~ affected_stored
-                ~ ' stored row(s) affected; older versions from the stored rows',
-        }) }}
+        {%- set source = "(select raw_rows.* exclude (filename), raw_files_read.raw_file as _raw_file from "
+            ~ reader ~ " as raw_rows inner join raw_files_read on raw_rows.filename = raw_files_read.file_name"
+            ~ " where " ~ to_read ~ ")" -%}
+        {#- the other versions of the keys in scope: stored as typed from the files, unchanged,
+            that this run does not read -#}
+        {%- set stored_rows = "(select * from " ~ this ~ " as stored where _row_key in (select _row_key from raw_scope_keys)"
+            ~ " and _raw_file in (select raw_file from raw_files_listed where file_name not in (select file_name from raw_files_read)))" -%}
+    {%- else -%}
+        {#- every version of the keys in scope, from every file -#}
+        {%- set source = "(select raw_rows.* exclude (filename), listed.raw_file as _raw_file from "
+            ~ reader ~ " as raw_rows inner join raw_files_listed as listed on raw_rows.filename = listed.file_name"
+            ~ " where " ~ to_read ~ " or " ~ row_key ~ " in (select _row_key from raw_scope_keys))" -%}
+        {%- set stored_rows = none -%}
     {%- endif -%}
     {{ return({
-        'mode': 'delta',
-        'source': "(select * from " ~ full_source ~ " as raw_rows where "
-            ~ typed_row_key(table_name, key_columns, key_expressions) ~ " in " ~ scope_keys ~ ")",
-        'reason': new_files | length ~ ' new file(s), ' ~ affected_stored ~ ' stored row(s) affected',
+        'ctes': ctes | join(',\n\n') ~ ',\n\n',
+        'source': source,
+        'stored_rows': stored_rows,
+        'read_everything': '(select read_everything from raw_scope_run)',
     }) }}
+{%- endmacro %}
+
+
+{#- The raw files of a glob, each with its stamp (`_raw_file`: name, size, modification time). -#}
+{% macro raw_files_listed(pattern) -%}
+    select
+        filename as file_name,
+        filename || '|' || cast(size as {{ dbt.type_string() }}) || '|'
+        || cast(epoch_ms(last_modified) as {{ dbt.type_string() }}) as raw_file
+    from read_blob('{{ pattern }}')
+{%- endmacro %}
+
+
+{#- Whether this run of the base table `this` reads every file of `pattern` again and
+    compares every stored row: a file it read before changed or disappeared, or the table
+    de-duplicates by more than its key (meta `raw_rows_compared_whole`) and a file is new. -#}
+{% macro raw_files_read_everything(pattern) -%}
+    {%- set listed = "(" ~ raw_files_listed(pattern) ~ ")" -%}
+    {%- set stored = "(select distinct _raw_file from " ~ this ~ ")" -%}
+    (
+        exists (select 1 from {{ stored }} as stored where _raw_file not in (select raw_file from {{ listed }} as listed))
+        {%- if (config.get('meta') or {}).get('raw_rows_compared_whole') %}
+        or exists (select 1 from {{ listed }} as listed where raw_file not in (select _raw_file from {{ stored }} as stored))
+        {%- endif %}
+    )
+{%- endmacro %}
+
+
+{#- The DuckDB variable holding the files a base table reads this run. -#}
+{% macro raw_files_variable(table_name) -%}
+    {{ return('raw_files_to_read__' ~ table_name) }}
+{%- endmacro %}
+
+
+{#- Pre-hook of the base tables: the files this incremental run reads (new ones, or every
+    one when raw_files_read_everything), set as a variable that the model's query reads as
+    a constant: DuckDB then prunes the glob when it binds the query, whatever the join
+    order (a join on the file name prunes only when the files are its build side). -#}
+{% macro set_raw_files_to_read() -%}
+    {%- set table_name = this.identifier[('base_raw__' | length):] -%}
+    {%- set pattern = raw_file_pattern(table_name) if execute else none -%}
+    {%- if is_incremental() and pattern is not none -%}
+    set variable {{ raw_files_variable(table_name) }} = (
+        select coalesce(list(file_name order by file_name), cast([] as {{ dbt.type_string() }}[]))
+        from ({{ raw_files_listed(pattern) }}) as listed
+        where raw_file not in (select distinct _raw_file from {{ this }}) or {{ raw_files_read_everything(pattern) }}
+    )
+    {%- endif -%}
 {%- endmacro %}
 
 
@@ -204,77 +189,15 @@
 {%- endmacro %}
 
 
-{#- A relation reading the given files of a raw table (same reader as raw_source). -#}
-{% macro raw_file_reader(table_name, files) -%}
+{#- A relation reading the given files of a raw table (same reader as raw_source);
+    `with_file_name` adds each row's file as `filename`. -#}
+{% macro raw_file_reader(table_name, files, with_file_name=false) -%}
     {%- set quoted = "['" ~ files | join("', '") ~ "']" -%}
+    {%- set file_name = ", filename = true" if with_file_name else "" -%}
     {%- if files and files[0].endswith('.csv') -%}
-        {{ return("(select * from read_csv(" ~ quoted ~ ", header = true, all_varchar = true))") }}
+        {{ return("(select * from read_csv(" ~ quoted ~ ", header = true, all_varchar = true" ~ file_name ~ "))") }}
     {%- endif -%}
-    {{ return("(select * from read_parquet(" ~ quoted ~ "))") }}
-{%- endmacro %}
-
-
-{#- Where base tables record the raw files they have read. -#}
-{% macro raw_file_manifest_relation() -%}
-    {{ return(api.Relation.create(
-        database=target.database,
-        schema=generate_schema_name('intermediate', none),
-        identifier='raw_file_manifest',
-        type='table'
-    )) }}
-{%- endmacro %}
-
-
-{#- on-run-start: the bookkeeping tables of incremental runs exist before any model
-    runs (created here, not by concurrent models). -#}
-{% macro create_incremental_bookkeeping() -%}
-    {%- set manifest = raw_file_manifest_relation() -%}
-    {%- set watermarks = incremental_watermark_relation() -%}
-    create schema if not exists {{ manifest.without_identifier() }};
-    create table if not exists {{ manifest }} (
-        model_name {{ dbt.type_string() }},
-        file_name {{ dbt.type_string() }},
-        file_size {{ dbt.type_bigint() }},
-        modified_ms {{ dbt.type_bigint() }},
-        invocation_id {{ dbt.type_string() }},
-        committed boolean
-    );
-    create table if not exists {{ watermarks }} (
-        model_name {{ dbt.type_string() }},
-        processed_until {{ dbt.type_timestamp() }}
-    )
-{%- endmacro %}
-
-
-{#- Lists a raw table's files now and records the listing as this invocation's
-    uncommitted manifest: the model reads exactly these files, and its post-hook
-    (commit_raw_file_manifest) commits the listing in the model's transaction. -#}
-{% macro list_raw_files(table_name, pattern) -%}
-    {%- set manifest = raw_file_manifest_relation() -%}
-    {%- do run_query(
-        "delete from " ~ manifest ~ " where model_name = '" ~ this.identifier ~ "' and not committed; "
-        ~ "insert into " ~ manifest ~ " select '" ~ this.identifier ~ "', filename, size, "
-        ~ "epoch_ms(last_modified), '" ~ invocation_id ~ "', false from read_blob('" ~ pattern ~ "')"
-    ) -%}
-    {{ return(run_query(
-        "select file_name, file_size, modified_ms from " ~ manifest
-        ~ " where model_name = '" ~ this.identifier ~ "' and invocation_id = '" ~ invocation_id
-        ~ "' and not committed order by file_name"
-    )) }}
-{%- endmacro %}
-
-
-{#- Post-hook of the base tables: the files this run listed become the model's manifest
-    (in the model's transaction: a failed run commits nothing and rereads them). A run
-    that read from the database (no listing) leaves no manifest, so the next run reads
-    everything. -#}
-{% macro commit_raw_file_manifest() -%}
-    {%- set manifest = raw_file_manifest_relation() -%}
-    {%- set model_filter = "model_name = '" ~ this.identifier ~ "'" -%}
-    delete from {{ manifest }}
-    where {{ model_filter }} and (committed or invocation_id <> '{{ invocation_id }}');
-    update {{ manifest }} set committed = true
-    where {{ model_filter }} and invocation_id = '{{ invocation_id }}'
+    {{ return("(select * from read_parquet(" ~ quoted ~ file_name ~ "))") }}
 {%- endmacro %}
 
 
@@ -321,8 +244,8 @@
 {%- endmacro %}
 
 
-{#- Whether a table exists now (the relation cache predates on-run-start, which creates
-    the bookkeeping tables on a new warehouse; `dbt compile` runs no hooks). -#}
+{#- Whether a table exists now: a change log is created by SQL within an invocation, which
+    dbt's relation cache does not see. -#}
 {% macro relation_exists(relation) -%}
     {%- set found = run_query(
         "select count(*) from information_schema.tables where table_catalog = '" ~ relation.database

@@ -41,10 +41,22 @@
 
 {#- Post-hook: record that this model has processed everything loaded up to this run.
     Runs inside the model's transaction, so a failed run records nothing. The table
-    exists from on-run-start (create_incremental_bookkeeping). -#}
+    exists from on-run-start (create_incremental_watermarks). -#}
 {% macro record_incremental_watermark() -%}
     {%- set relation = incremental_watermark_relation() -%}
     delete from {{ relation }} where model_name = '{{ this.identifier }}';
     insert into {{ relation }} (model_name, processed_until)
     values ('{{ this.identifier }}', {{ incremental_run_timestamp() }})
+{%- endmacro %}
+
+
+{#- on-run-start: the watermark table exists before any model runs (created here, not by
+    concurrent models). -#}
+{% macro create_incremental_watermarks() -%}
+    {%- set watermarks = incremental_watermark_relation() -%}
+    create schema if not exists {{ watermarks.without_identifier() }};
+    create table if not exists {{ watermarks }} (
+        model_name {{ dbt.type_string() }},
+        processed_until {{ dbt.type_timestamp() }}
+    )
 {%- endmacro %}

@@ -1,20 +1,16 @@
 {#- Change tracking for a staging base table (docs/DECISIONS.md, "Base tables track row versions").
 
-    The base select (`final_cte`) covers what incremental_raw_scope (`scope`) read: in
-    `full` mode every raw row, so the table's content always equals a full refresh; in
-    `new_files`/`delta` mode whole key groups, compared only with the stored versions
-    of those keys; in `skip` mode nothing. What is incremental is the write: rows are
-    grouped by `key_columns` (the raw row's key, nulls made explicit); on an
-    incremental run only the groups whose rows changed (a new raw row, a new version,
-    a row whose rejection or derived value changed) are emitted, and the model's
-    delete+insert on `_row_key` replaces those groups. `_loaded_at` is the run that
-    first produced a row exactly as it is now: downstream incremental models read the
-    keys of rows with `_loaded_at` later than their own watermark. -#}
-{% macro track_row_changes(final_cte, key_columns, scope=none) -%}
-    {%- set mode = scope.mode if scope is not none else 'full' -%}
-    {%- if execute and scope is not none and model is defined and model.resource_type == 'model' -%}
-        {%- do log(this.identifier ~ ' reads: ' ~ mode ~ ' (' ~ scope.reason ~ ')', info=true) -%}
-    {%- endif -%}
+    The base select (`final_cte`) covers what incremental_raw_scope (`scope`) read: on a
+    full build every raw row; on an incremental run whole key groups, compared only with
+    the stored versions of those keys (every stored row when the scope reads everything).
+    What is incremental is the write: rows are grouped by `key_columns` (the raw row's
+    key, nulls made explicit); on an incremental run only the groups whose rows changed
+    (a new raw row, a new version, a row whose rejection or derived value changed) are
+    emitted, and the model's delete+insert on `_row_key` replaces those groups.
+    `_loaded_at` is the run that first produced a row exactly as it is now: downstream
+    incremental models read the keys of rows with `_loaded_at` later than their own
+    watermark. -#}
+{% macro track_row_changes(final_cte, key_columns, scope) -%}
     versioned as (
         select
             {{ final_cte }}.*,
@@ -23,17 +19,7 @@
         from {{ final_cte }}
     ),
 
-    {%- if is_incremental() and mode == 'skip' %}
-
-    tracked as (
-        select
-            versioned.*,
-            {{ incremental_run_timestamp() }} as _loaded_at
-        from versioned
-        where false
-    )
-
-    {%- elif is_incremental() %}
+    {%- if is_incremental() %}
 
     current_versions as (
         select
@@ -51,10 +37,8 @@
             count(*) as row_count,
             min(_loaded_at) as _loaded_at
         from {{ this }}
-        {%- if mode != 'full' %}
         -- only the keys this run read (incremental_raw_scope): the rest stay as stored
-        where _row_key in (select versioned._row_key from versioned)
-        {%- endif %}
+        where _row_key in (select versioned._row_key from versioned) or {{ scope.read_everything }}
         group by _row_key, _row_hash
     ),
 

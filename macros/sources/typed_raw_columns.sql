@@ -101,13 +101,15 @@
 {%- endmacro %}
 
 
-{#- The typed rows a staging base table checks: what incremental_raw_scope's `source`
-    holds, typed; in `delta` mode with `stored_versions`, also the stored versions of
-    the keys in scope, as typed when their files were read. A stored rejection
+{#- The typed rows a staging base table checks, each with its `_raw_file`: what
+    incremental_raw_scope's `source` holds, typed; with `stored_versions`, also the stored
+    versions of the keys in scope, as typed when their files were read. A stored rejection
     'invalid_<column>' comes only from typing (the first check of every base table),
     so it is that row's `invalid_value_reason` again. -#}
 {% macro typed_raw_rows(table_name, raw_scope) -%}
-    select {{ typed_raw_columns(table_name) }}
+    select
+        {{ typed_raw_columns(table_name) }},
+        source._raw_file
     from {{ raw_scope.source }} as source
     {%- if raw_scope.get('stored_rows') %}
     union all
@@ -125,7 +127,8 @@
         end as invalid_value_reason
         {%- else %}
         cast(null as {{ dbt.type_string() }}) as invalid_value_reason
-        {%- endif %}
+        {%- endif %},
+        stored._raw_file
     from {{ raw_scope.stored_rows }} as stored
     {%- endif %}
 {%- endmacro %}

@@ -1,3 +1,5 @@
+{#- a new row may duplicate a stored row of another key: every row is compared -#}
+{{ config(meta={'raw_rows_compared_whole': true}) }}
 {#- what this run reads: every raw row, or only what new files and changed parents reach -#}
 {%- set raw_scope = incremental_raw_scope(
     'affiliate_postbacks',
@@ -5,13 +7,12 @@
     parents=[
         {'model': 'base_raw__workspaces', 'columns': [('workspace_id', 'workspace_id')]},
         {'model': 'base_raw__fx_rates', 'predicate': 'exists (select 1 from __CHANGED__ as changed_rate)'},
-    ],
-    delta_allowed=false
+    ]
 ) -%}
 
 with
 
-typed as (
+{{ raw_scope.ctes }}typed as (
     {{ typed_raw_rows('affiliate_postbacks', raw_scope) }}
 ),
 
@@ -79,6 +80,7 @@ ranked as (
 
 final as (
     select
+        _raw_file,
         workspace_id,
         postback_id,
         network,

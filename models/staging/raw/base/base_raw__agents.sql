@@ -9,7 +9,7 @@
 
 with
 
-typed as (
+{{ raw_scope.ctes }}typed as (
     {{ typed_raw_rows('agents', raw_scope) }}
 ),
 
@@ -42,6 +42,7 @@ ranked as (
 
 final as (
     select
+        _raw_file,
         workspace_id,
         agent_id,
         name as agent_name,

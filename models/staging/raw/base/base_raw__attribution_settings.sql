@@ -9,7 +9,7 @@
 
 with
 
-typed as (
+{{ raw_scope.ctes }}typed as (
     {{ typed_raw_rows('attribution_settings', raw_scope) }}
 ),
 
@@ -45,6 +45,7 @@ ranked as (
 
 final as (
     select
+        _raw_file,
         workspace_id,
         window_days,
         -- docs/attribution.md#settings-in-force: coupons are enabled unless the settings say otherwise

@@ -9,7 +9,7 @@
 
 with
 
-typed as (
+{{ raw_scope.ctes }}typed as (
     {{ typed_raw_rows('campaigns', raw_scope) }}
 ),
 
@@ -45,6 +45,7 @@ ranked as (
 
 final as (
     select
+        _raw_file,
         workspace_id,
         campaign_id,
         creative_id,

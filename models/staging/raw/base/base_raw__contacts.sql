@@ -9,7 +9,7 @@
 
 with
 
-typed as (
+{{ raw_scope.ctes }}typed as (
     {{ typed_raw_rows('contacts', raw_scope) }}
 ),
 
@@ -46,6 +46,7 @@ ranked as (
 
 final as (
     select
+        _raw_file,
         workspace_id,
         contact_id,
         channel,

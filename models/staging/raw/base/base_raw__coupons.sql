@@ -14,7 +14,7 @@
 
 with
 
-typed as (
+{{ raw_scope.ctes }}typed as (
     {{ typed_raw_rows('coupons', raw_scope) }}
 ),
 
@@ -91,6 +91,7 @@ ranked as (
 
 final as (
     select
+        _raw_file,
         workspace_id,
         code_normalized as coupon_code,
         -- the spelling BI users find in their coupon lists, reported on credited orders

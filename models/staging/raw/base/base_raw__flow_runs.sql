@@ -13,7 +13,7 @@
 
 with
 
-typed as (
+{{ raw_scope.ctes }}typed as (
     {{ typed_raw_rows('flow_runs', raw_scope) }}
 ),
 
@@ -66,6 +66,7 @@ ranked as (
 
 final as (
     select
+        _raw_file,
         workspace_id,
         flow_run_id,
         flow_id,

@@ -1,13 +1,14 @@
+{#- a new row may duplicate a stored row of another key: every row is compared -#}
+{{ config(meta={'raw_rows_compared_whole': true}) }}
 {#- what this run reads: every raw row, or only what new files and changed parents reach -#}
 {%- set raw_scope = incremental_raw_scope(
     'fx_rates',
-    ['rate_date', 'from_currency', 'to_currency'],
-    delta_allowed=false
+    ['rate_date', 'from_currency', 'to_currency']
 ) -%}
 
 with
 
-typed as (
+{{ raw_scope.ctes }}typed as (
     {{ typed_raw_rows('fx_rates', raw_scope) }}
 ),
 
@@ -34,6 +35,7 @@ ranked as (
 
 final as (
     select
+        _raw_file,
         rate_date,
         upper(trim(from_currency)) as from_currency,
         upper(trim(to_currency)) as to_currency,

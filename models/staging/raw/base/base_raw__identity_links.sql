@@ -13,7 +13,7 @@
 
 with
 
-typed as (
+{{ raw_scope.ctes }}typed as (
     {{ typed_raw_rows('identity_links', raw_scope) }}
 ),
 
@@ -64,6 +64,7 @@ ranked as (
 
 final as (
     select
+        _raw_file,
         workspace_id,
         contact_id,
         shop_customer_id,

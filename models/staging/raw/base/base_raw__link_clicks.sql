@@ -12,7 +12,7 @@
 
 with
 
-typed as (
+{{ raw_scope.ctes }}typed as (
     {{ typed_raw_rows('link_clicks', raw_scope) }}
 ),
 
@@ -51,6 +51,7 @@ ranked as (
 
 final as (
     select
+        _raw_file,
         workspace_id,
         click_event_id,
         link_id,

@@ -1,16 +1,17 @@
+{#- a new row may duplicate a stored row of another key: every row is compared -#}
+{{ config(meta={'raw_rows_compared_whole': true}) }}
 {#- what this run reads: every raw row, or only what new files and changed parents reach -#}
 {%- set raw_scope = incremental_raw_scope(
     'manual_revenue_imports',
     ['workspace_id', 'import_id'],
     parents=[
         {'model': 'base_raw__workspaces', 'columns': [('workspace_id', 'workspace_id')]},
-    ],
-    delta_allowed=false
+    ]
 ) -%}
 
 with
 
-typed as (
+{{ raw_scope.ctes }}typed as (
     {{ typed_raw_rows('manual_revenue_imports', raw_scope) }}
 ),
 
@@ -49,6 +50,7 @@ ranked as (
 
 final as (
     select
+        _raw_file,
         workspace_id,
         import_id,
         click_id,

@@ -12,7 +12,7 @@
 
 with
 
-typed as (
+{{ raw_scope.ctes }}typed as (
     {{ typed_raw_rows('message_events', raw_scope) }}
 ),
 
@@ -53,6 +53,7 @@ ranked as (
 
 final as (
     select
+        _raw_file,
         workspace_id,
         event_id,
         message_id,

@@ -17,7 +17,7 @@
 
 with
 
-typed as (
+{{ raw_scope.ctes }}typed as (
     {{ typed_raw_rows('messages', raw_scope) }}
 ),
 
@@ -114,6 +114,7 @@ local_sent_dates as (
 
 final as (
     select
+        ranked._raw_file,
         ranked.workspace_id,
         ranked.message_id,
         ranked.contact_id,

@@ -9,7 +9,7 @@
 
 with
 
-typed as (
+{{ raw_scope.ctes }}typed as (
     {{ typed_raw_rows('offers', raw_scope) }}
 ),
 
@@ -44,6 +44,7 @@ ranked as (
 
 final as (
     select
+        _raw_file,
         workspace_id,
         offer_id,
         name as offer_name,

@@ -12,7 +12,7 @@
 
 with
 
-typed as (
+{{ raw_scope.ctes }}typed as (
     {{ typed_raw_rows('order_refunds', raw_scope) }}
 ),
 
@@ -59,6 +59,7 @@ ranked as (
 
 final as (
     select
+        _raw_file,
         workspace_id,
         refund_id,
         order_id,

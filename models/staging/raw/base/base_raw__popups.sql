@@ -9,7 +9,7 @@
 
 with
 
-typed as (
+{{ raw_scope.ctes }}typed as (
     {{ typed_raw_rows('popups', raw_scope) }}
 ),
 
@@ -43,6 +43,7 @@ ranked as (
 
 final as (
     select
+        _raw_file,
         workspace_id,
         popup_id,
         name as popup_name,

@@ -13,7 +13,7 @@
 
 with
 
-typed as (
+{{ raw_scope.ctes }}typed as (
     {{ typed_raw_rows('shared_links', raw_scope) }}
 ),
 
@@ -66,6 +66,7 @@ ranked as (
 
 final as (
     select
+        _raw_file,
         workspace_id,
         link_id,
         agent_id,

@@ -9,7 +9,7 @@
 
 with
 
-typed as (
+{{ raw_scope.ctes }}typed as (
     {{ typed_raw_rows('shop_customers', raw_scope) }}
 ),
 
@@ -45,6 +45,7 @@ ranked as (
 
 final as (
     select
+        _raw_file,
         workspace_id,
         shop_customer_id,
         email_normalized,

@@ -11,7 +11,7 @@
 
 with
 
-typed as (
+{{ raw_scope.ctes }}typed as (
     {{ typed_raw_rows('shop_orders', raw_scope) }}
 ),
 
@@ -105,6 +105,7 @@ ranked as (
 
 final as (
     select
+        _raw_file,
         workspace_id,
         order_id,
         shop_customer_id,

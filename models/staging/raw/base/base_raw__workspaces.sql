@@ -6,7 +6,7 @@
 
 with
 
-typed as (
+{{ raw_scope.ctes }}typed as (
     {{ typed_raw_rows('workspaces', raw_scope) }}
 ),
 
@@ -35,6 +35,7 @@ ranked as (
 
 final as (
     select
+        _raw_file,
         workspace_id,
         name as workspace_name,
         timezone,
