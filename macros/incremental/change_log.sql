@@ -9,8 +9,7 @@
     Readers (meta `change_log_readers`) read the rows logged after their own watermark;
     rows every reader has processed are deleted by the next logging run. The data tests
     of an incremental `dbt build` read the rows logged as new by this run
-    (changed_rows_for_test), so the log holds the unique key; a log without readers keeps
-    only the last run's rows. -#}
+    (changed_rows_for_test), so the log holds the unique key. -#}
 {% macro change_log_relation(model_identifier) -%}
     {{ return(api.Relation.create(
         database=target.database,
@@ -28,9 +27,10 @@
     {%- set unique_key = arg_dict['unique_key'] -%}
     {%- set keys = [unique_key] if unique_key is string else unique_key -%}
     {%- set columns = change_log_config('change_log_columns') -%}
-    {%- set readers = change_log_config('change_log_readers') or [] -%}
-    {%- if not columns -%}
-        {{ exceptions.raise_compiler_error("merge_logged needs meta change_log_columns") }}
+    {%- set readers = change_log_config('change_log_readers') -%}
+    {%- if not columns or not readers -%}
+        {{ exceptions.raise_compiler_error(
+            "merge_logged needs meta change_log_columns and change_log_readers (without readers, use merge)") }}
     {%- endif -%}
     {%- for key in keys -%}
         {%- if key not in columns -%}
@@ -49,10 +49,6 @@
     {%- else %}
     {{ create_change_log(log, target_relation, columns) }};
     {%- endif %}
-    {%- if not readers %}
-    -- no reader: the log serves this run's data tests (changed_rows_for_test) only
-    delete from {{ log }} where logged_at < {{ incremental_run_timestamp() }};
-    {%- else %}
     -- what every reader has processed goes
     delete from {{ log }}
     where logged_at <= (
@@ -60,7 +56,6 @@
         from {{ incremental_watermark_relation() }}
         where model_name in ('{{ readers | join("', '") }}')
     );
-    {%- endif %}
     insert into {{ log }} (change_kind, logged_at, {{ column_list }})
     select 'old', {{ incremental_run_timestamp() }}, {{ column_list }}
     from {{ target_relation }}
