@@ -790,6 +790,11 @@ def raw_file_pattern(raw_path: Path, table: str) -> str | None:
     return None
 
 
+# A raw file's identity as the staging base tables record it in `_raw_file_hash`, over
+# read_blob's columns (macros/incremental/incremental_raw_scope.sql, raw_file_hash).
+RAW_FILE_HASH = "md5_number_upper(filename || '|' || size || '|' || epoch_ms(last_modified))"
+
+
 def raw_file_rows(connection, name: str) -> int:
     """The rows of one raw file (as dbt reads it)."""
     reader = "read_csv(?, header = true, all_varchar = true)" if name.endswith(".csv") else "read_parquet(?)"
@@ -801,7 +806,7 @@ def unchanged_since_publish(options: RefreshOptions, paths: RefreshPaths) -> str
 
     Current means: same dbt arguments and project files as the last publish, raw tables read
     from files (--raw-path) whose listing (name, size, modification time) holds no file that
-    a staging base table of the published warehouse has not read (its rows' `_raw_file`)
+    a staging base table of the published warehouse has not read (its rows' `_raw_file_hash`)
     except empty ones, and none of those it has read changed or went, and no stored row
     whose "future" rejection has expired since (int_raw_rows_due_for_recheck). Anything else,
     or any doubt, builds.
@@ -833,12 +838,12 @@ def unchanged_since_publish(options: RefreshOptions, paths: RefreshPaths) -> str
             listing = {
                 row[0]: row[1]
                 for row in connection.execute(
-                    "select filename, filename || '|' || size || '|' || epoch_ms(last_modified) from read_blob(?)",
+                    f"select filename, {RAW_FILE_HASH} from read_blob(?)",
                     [pattern],
                 ).fetchall()
             }
-            # the files a base table has read are its rows' files (_raw_file)
-            stored = {row[0] for row in connection.execute(f"select distinct _raw_file from staging.base_raw__{table}").fetchall()}
+            # the files a base table has read are its rows' files (_raw_file_hash)
+            stored = {row[0] for row in connection.execute(f"select distinct _raw_file_hash from staging.base_raw__{table}").fetchall()}
             if not listing or not stored <= set(listing.values()):
                 return None
             # a listed file that no row came from is new, unless it holds no row at all

@@ -1011,7 +1011,7 @@ def render(results: dict[str, Any]) -> str:
         "- Wall time of each command, parsing included; model and test times are the sums of",
         "  `execution_time` in `run_results.json` (with 4 dbt threads they overlap, so they can exceed wall time).",
         "- Nodes: the results in the full build's `run_results.json` (what ran), by the `unique_id`'s resource type:",
-        "  models, data tests, unit tests, seeds, and other (the `on-run-start` hook, exposures). The per-node fixed cost is the",
+        "  models, data tests, unit tests, seeds, and other (hooks, exposures). The per-node fixed cost is the",
         "  smallest scale's full-build wall time divided by its nodes (there the data is negligible).",
         "- Where a one-day refresh's time goes: from its `run_results.json` and `manifest.json`, the nodes and the sum",
         "  of their `execution_time` per layer: models by folder (`models/staging/**/base/` staging base tables, the",

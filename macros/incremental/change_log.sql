@@ -49,6 +49,7 @@
     {%- else %}
     {{ create_change_log(log, target_relation, columns) }};
     {%- endif %}
+    {%- if load_relation(incremental_watermark_relation()) is not none %}
     -- what every reader has processed goes
     delete from {{ log }}
     where logged_at <= (
@@ -56,6 +57,7 @@
         from {{ incremental_watermark_relation() }}
         where model_name in ('{{ readers | join("', '") }}')
     );
+    {%- endif %}
     insert into {{ log }} (change_kind, logged_at, {{ column_list }})
     select 'old', {{ incremental_run_timestamp() }}, {{ column_list }}
     from {{ target_relation }}

@@ -1,7 +1,7 @@
 {#- What a run of a staging base table reads (docs/DECISIONS.md, "Raw files are immutable;
     base tables read only what new files can change"), decided by the query itself, with
-    no state outside the table: every base row keeps the file it came from (`_raw_file`:
-    name, size and modification time), so the files a table has read are its own rows.
+    no state outside the table: every base row keeps the file it came from (`_raw_file_hash`
+    of its name, size and modification time), so the files a table has read are its rows'.
     Called at the top of every base_raw__* model:
 
         {%- set raw_scope = incremental_raw_scope('messages', [...], parents=[...]) -%}
@@ -35,7 +35,7 @@
         {#- a raw table in the database: one "file", read whole every run -#}
         {{ return({
             'ctes': '',
-            'source': "(select *, '" ~ table_name ~ "' as _raw_file from " ~ raw_source(table_name) ~ " as raw_rows)",
+            'source': "(select *, md5_number_upper('" ~ table_name ~ "') as _raw_file_hash from " ~ raw_source(table_name) ~ " as raw_rows)",
             'read_everything': 'true',
         }) }}
     {%- endif -%}
@@ -44,7 +44,7 @@
     {%- if not is_incremental() -%}
         {{ return({
             'ctes': 'raw_files_read as (' ~ listed ~ '),\n\n',
-            'source': "(select raw_rows.* exclude (filename), raw_files_read.raw_file as _raw_file from "
+            'source': "(select raw_rows.* exclude (filename), raw_files_read.raw_file as _raw_file_hash from "
                 ~ reader ~ " as raw_rows inner join raw_files_read on raw_rows.filename = raw_files_read.file_name)",
             'read_everything': 'true',
         }) }}
@@ -101,16 +101,16 @@
                 this.identifier ~ " sets stored_versions but does not store " ~ missing | join(', ')
             ) }}
         {%- endif -%}
-        {%- set source = "(select raw_rows.* exclude (filename), raw_files_read.raw_file as _raw_file from "
+        {%- set source = "(select raw_rows.* exclude (filename), raw_files_read.raw_file as _raw_file_hash from "
             ~ reader ~ " as raw_rows inner join raw_files_read on raw_rows.filename = raw_files_read.file_name"
             ~ " where " ~ to_read ~ ")" -%}
         {#- the other versions of the keys in scope: stored as typed from the files, unchanged,
             that this run does not read -#}
         {%- set stored_rows = "(select * from " ~ this ~ " as stored where _row_key in (select _row_key from raw_scope_keys)"
-            ~ " and _raw_file in (select raw_file from raw_files_listed where file_name not in (select file_name from raw_files_read)))" -%}
+            ~ " and _raw_file_hash in (select raw_file from raw_files_listed where file_name not in (select file_name from raw_files_read)))" -%}
     {%- else -%}
         {#- every version of the keys in scope, from every file -#}
-        {%- set source = "(select raw_rows.* exclude (filename), listed.raw_file as _raw_file from "
+        {%- set source = "(select raw_rows.* exclude (filename), listed.raw_file as _raw_file_hash from "
             ~ reader ~ " as raw_rows inner join raw_files_listed as listed on raw_rows.filename = listed.file_name"
             ~ " where " ~ to_read ~ " or " ~ row_key ~ " in (select _row_key from raw_scope_keys))" -%}
         {%- set stored_rows = none -%}
@@ -124,13 +124,23 @@
 {%- endmacro %}
 
 
-{#- The raw files of a glob, each with its stamp (`_raw_file`: name, size, modification time). -#}
+{#- The raw files of a glob, each with the hash base rows record as `_raw_file_hash`. -#}
 {% macro raw_files_listed(pattern) -%}
     select
         filename as file_name,
-        filename || '|' || cast(size as {{ dbt.type_string() }}) || '|'
-        || cast(epoch_ms(last_modified) as {{ dbt.type_string() }}) as raw_file
+        {{ raw_file_hash("filename", "size", "last_modified") }} as raw_file
     from read_blob('{{ pattern }}')
+{%- endmacro %}
+
+
+{#- A raw file's identity, as base rows keep it: the first 64 bits of the MD5 of its name,
+    size and modification time (epoch ms) joined by '|'. A number, not the path: a text
+    of ~100 bytes on each of 21M event rows took the 1M full build past 6 GB (out of memory
+    in base_raw__message_events); MD5 keeps it stable across DuckDB versions.
+    msgwh.refresh.RAW_FILE_HASH is the same expression for Python. -#}
+{% macro raw_file_hash(name, size, modified) -%}
+    md5_number_upper({{ name }} || '|' || cast({{ size }} as {{ dbt.type_string() }}) || '|'
+        || cast(epoch_ms({{ modified }}) as {{ dbt.type_string() }}))
 {%- endmacro %}
 
 
@@ -139,11 +149,11 @@
     de-duplicates by more than its key (meta `raw_rows_compared_whole`) and a file is new. -#}
 {% macro raw_files_read_everything(pattern) -%}
     {%- set listed = "(" ~ raw_files_listed(pattern) ~ ")" -%}
-    {%- set stored = "(select distinct _raw_file from " ~ this ~ ")" -%}
+    {%- set stored = "(select distinct _raw_file_hash from " ~ this ~ ")" -%}
     (
-        exists (select 1 from {{ stored }} as stored where _raw_file not in (select raw_file from {{ listed }} as listed))
+        exists (select 1 from {{ stored }} as stored where _raw_file_hash not in (select raw_file from {{ listed }} as listed))
         {%- if (config.get('meta') or {}).get('raw_rows_compared_whole') %}
-        or exists (select 1 from {{ listed }} as listed where raw_file not in (select _raw_file from {{ stored }} as stored))
+        or exists (select 1 from {{ listed }} as listed where raw_file not in (select _raw_file_hash from {{ stored }} as stored))
         {%- endif %}
     )
 {%- endmacro %}
@@ -166,7 +176,7 @@
     set variable {{ raw_files_variable(table_name) }} = (
         select coalesce(list(file_name order by file_name), cast([] as {{ dbt.type_string() }}[]))
         from ({{ raw_files_listed(pattern) }}) as listed
-        where raw_file not in (select distinct _raw_file from {{ this }}) or {{ raw_files_read_everything(pattern) }}
+        where raw_file not in (select distinct _raw_file_hash from {{ this }}) or {{ raw_files_read_everything(pattern) }}
     )
     {%- endif -%}
 {%- endmacro %}

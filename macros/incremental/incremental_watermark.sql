@@ -4,8 +4,8 @@
 {%- endmacro %}
 
 
-{#- Where each incremental model records the run it last processed up to: a small
-    table in the intermediate schema (never in marts, which BI reads). -#}
+{#- The model `incremental_watermarks` (intermediate schema), read by name: the models
+    it records are its parents. -#}
 {% macro incremental_watermark_relation() -%}
     {{ return(api.Relation.create(
         database=target.database,
@@ -16,47 +16,26 @@
 {%- endmacro %}
 
 
-{#- The last run this model processed (a SQL timestamp literal). With no record,
-    the beginning of time: every tracked row counts as new, which is always exact. -#}
+{#- The downstream incremental models whose watermark incremental_watermarks records. -#}
+{% macro incremental_watermarked_models() -%}
+    {{ return([
+        'int_message_events_aggregated', 'int_conversations_counted_per_day',
+        'int_affiliate_clicks_resolved_to_offers', 'int_contacts_dated_to_signup_cohorts',
+        'fct_order_attribution', 'fct_message_funnel', 'dim_contacts',
+        'campaign_daily_stats', 'campaign_recipients',
+    ]) }}
+{%- endmacro %}
+
+
+{#- The last run this model processed, as SQL (a scalar subquery read when the query runs).
+    With no record, the beginning of time: every tracked row counts as new, which is
+    always exact. -#}
 {% macro incremental_watermark() -%}
     {%- set fallback = "cast('1900-01-01' as " ~ dbt.type_timestamp() ~ ")" -%}
-    {%- if not execute -%}
-        {{ return(fallback) }}
-    {%- endif -%}
     {%- set relation = incremental_watermark_relation() -%}
-    {%- if load_relation(relation) is none -%}
+    {%- if not execute or load_relation(relation) is none -%}
         {{ return(fallback) }}
     {%- endif -%}
-    {%- set result = run_query(
-        "select cast(max(processed_until) as " ~ dbt.type_string() ~ ") from " ~ relation
-        ~ " where model_name = '" ~ this.identifier ~ "'"
-    ) -%}
-    {%- set value = result.columns[0].values()[0] -%}
-    {%- if value is none -%}
-        {{ return(fallback) }}
-    {%- endif -%}
-    {{ return("cast('" ~ value ~ "' as " ~ dbt.type_timestamp() ~ ")") }}
-{%- endmacro %}
-
-
-{#- Post-hook: record that this model has processed everything loaded up to this run.
-    Runs inside the model's transaction, so a failed run records nothing. The table
-    exists from on-run-start (create_incremental_watermarks). -#}
-{% macro record_incremental_watermark() -%}
-    {%- set relation = incremental_watermark_relation() -%}
-    delete from {{ relation }} where model_name = '{{ this.identifier }}';
-    insert into {{ relation }} (model_name, processed_until)
-    values ('{{ this.identifier }}', {{ incremental_run_timestamp() }})
-{%- endmacro %}
-
-
-{#- on-run-start: the watermark table exists before any model runs (created here, not by
-    concurrent models). -#}
-{% macro create_incremental_watermarks() -%}
-    {%- set watermarks = incremental_watermark_relation() -%}
-    create schema if not exists {{ watermarks.without_identifier() }};
-    create table if not exists {{ watermarks }} (
-        model_name {{ dbt.type_string() }},
-        processed_until {{ dbt.type_timestamp() }}
-    )
+    {{ return("coalesce((select max(processed_until) from " ~ relation ~ " where model_name = '"
+        ~ this.identifier ~ "'), " ~ fallback ~ ")") }}
 {%- endmacro %}

@@ -101,7 +101,7 @@
 {%- endmacro %}
 
 
-{#- The typed rows a staging base table checks, each with its `_raw_file`: what
+{#- The typed rows a staging base table checks, each with its `_raw_file_hash`: what
     incremental_raw_scope's `source` holds, typed; with `stored_versions`, also the stored
     versions of the keys in scope, as typed when their files were read. A stored rejection
     'invalid_<column>' comes only from typing (the first check of every base table),
@@ -109,7 +109,7 @@
 {% macro typed_raw_rows(table_name, raw_scope) -%}
     select
         {{ typed_raw_columns(table_name) }},
-        source._raw_file
+        source._raw_file_hash
     from {{ raw_scope.source }} as source
     {%- if raw_scope.get('stored_rows') %}
     union all
@@ -128,7 +128,7 @@
         {%- else %}
         cast(null as {{ dbt.type_string() }}) as invalid_value_reason
         {%- endif %},
-        stored._raw_file
+        stored._raw_file_hash
     from {{ raw_scope.stored_rows }} as stored
     {%- endif %}
 {%- endmacro %}

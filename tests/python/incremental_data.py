@@ -12,6 +12,7 @@ from pathlib import Path
 
 import duckdb
 
+from msgwh.refresh import RAW_FILE_HASH
 from tests.conftest import REPO, query
 
 BUILD = ["build", "--exclude-resource-type", "unit_test", "seed"]
@@ -52,6 +53,13 @@ def garbled(paths: list[Path]) -> Iterator[None]:
             os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
 
 
+def raw_file_hashes(folder: Path) -> dict[str, int]:
+    """file name -> the `_raw_file_hash` base rows read from it carry, for the Parquet files of a folder."""
+    with duckdb.connect() as connection:
+        rows = connection.execute(f"select filename, {RAW_FILE_HASH} from read_blob(?)", [str(folder / "*.parquet")]).fetchall()
+    return {Path(name).name: file_hash for name, file_hash in rows}
+
+
 def dbt_vars(raw_dir: Path) -> list[str]:
     return ["--vars", "{raw_path: '" + str(raw_dir) + "'}"]
 
@@ -82,7 +90,7 @@ def differences(left_db: Path, right_db: Path, schema: str = "marts", prefix: st
             columns = "* exclude (detected_at)"
         elif table.startswith("base_raw__"):
             # when and from which file a row was read, and the hash that includes the file
-            columns = "* exclude (_loaded_at, _raw_file, _row_hash)"
+            columns = "* exclude (_loaded_at, _raw_file_hash, _row_hash)"
         left = f"select {columns} from left_db.{schema}.{table}"
         right = f"select {columns} from right_db.{schema}.{table}"
         only_left = conn.execute(f"select count(*) from ({left} except all {right})").fetchone()[0]

@@ -29,7 +29,7 @@ import pytest
 
 from msgwh.contract import ARRIVAL_COLUMN
 from tests.conftest import query, run_dbt
-from tests.python.incremental_data import BUILD, END, dbt_vars, differences, garbled, generate
+from tests.python.incremental_data import BUILD, END, dbt_vars, differences, garbled, generate, raw_file_hashes
 
 pytestmark = pytest.mark.dbt
 
@@ -105,7 +105,7 @@ def incremental_runs(generated):
     for index in range(generated["n_batches"]):
         _load(generated["batches"], index, raw_dir)
         outputs.append(run_dbt([*BUILD, *dbt_vars(raw_dir)], workdir).stdout)
-        files_read.append(_files_read(workdir / "warehouse.duckdb"))
+        files_read.append(_files_read(workdir / "warehouse.duckdb", raw_dir))
     return {"raw_dir": raw_dir, "incremental": workdir, "full": generated["full"], "files_read": files_read, "outputs": outputs}
 
 
@@ -114,12 +114,12 @@ def query_rows(path: Path) -> int:
         return conn.execute(f"select count(*) from read_parquet('{path}')").fetchone()[0]
 
 
-def _files_read(db: Path) -> dict[str, set[str]]:
-    """base table -> the names of the raw files its rows came from."""
+def _files_read(db: Path, raw_dir: Path) -> dict[str, set[str]]:
+    """base table -> the names of the raw files its rows came from (their `_raw_file_hash`)."""
     found = {}
     for table in BUSINESS_TIME:
-        rows = query(db, f"select distinct split_part(_raw_file, '|', 1) from staging.base_raw__{table}")
-        found[table] = {Path(row[0]).name for row in rows}
+        hashes = {row[0] for row in query(db, f"select distinct _raw_file_hash from staging.base_raw__{table}")}
+        found[table] = {name for name, file_hash in raw_file_hashes(raw_dir / table).items() if file_hash in hashes}
     return found
 
 

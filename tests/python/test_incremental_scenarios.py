@@ -16,7 +16,7 @@ import pytest
 
 from msgwh.contract import ARRIVAL_COLUMN
 from tests.conftest import query, run_dbt
-from tests.python.incremental_data import BUILD, dbt_vars, differences, garbled, generate
+from tests.python.incremental_data import BUILD, dbt_vars, differences, garbled, generate, raw_file_hashes
 
 pytestmark = pytest.mark.dbt
 
@@ -114,7 +114,7 @@ def test_late_events_move_the_last_touch_and_the_click(whole, tmp_path):
             f"to '{raw_dir / 'message_events' / 'part-2.parquet'}' (format parquet)"
         )
     run_dbt([*BUILD, *dbt_vars(raw_dir)], tmp_path)
-    assert _rows_from_file(db, "message_events", "part-1.parquet") == 1
+    assert _rows_from_file(db, raw_dir, "message_events", "part-1.parquet") == 1
     moved = query(
         db,
         f"select touch_at, message_id from marts.fct_order_attribution "
@@ -186,17 +186,10 @@ def test_a_key_sent_again_keeps_its_stored_version_rejected_by_type(generated, t
     assert query(db, staged) == [(1,)]
 
 
-def _rows_from_file(db: Path, table: str, file_name: str) -> int:
-    """The rows of a base table read from the raw file `file_name` (its `_raw_file`)."""
-    return query(db, f"select count(*) from staging.base_raw__{table} where _raw_file like '%/{file_name}|%'")[0][0]
-
-
-def _stamp(path: Path) -> str:
-    """A raw file's `_raw_file` (name, size, modification time), as the base tables record it."""
-    with duckdb.connect() as connection:
-        return connection.execute(
-            "select filename || '|' || size || '|' || epoch_ms(last_modified) from read_blob(?)", [str(path)]
-        ).fetchone()[0]
+def _rows_from_file(db: Path, raw_dir: Path, table: str, file_name: str) -> int:
+    """The rows of a base table read from the raw file `file_name` (its `_raw_file_hash`)."""
+    file_hash = raw_file_hashes(raw_dir / table)[file_name]
+    return query(db, f"select count(*) from staging.base_raw__{table} where _raw_file_hash = {file_hash}")[0][0]
 
 
 def _run_results(workdir: Path) -> dict[str, dict]:
@@ -231,7 +224,7 @@ def test_an_incremental_build_tests_the_rows_it_loaded(whole, tmp_path):
     source, raw_dir, db = _copy_of_whole(whole, tmp_path)
     _land_a_copied_event(source, raw_dir, "loaded-later-1")
     run_dbt([*BUILD, *dbt_vars(raw_dir)], tmp_path)
-    assert _rows_from_file(db, "message_events", "part-1.parquet") == 1
+    assert _rows_from_file(db, raw_dir, "message_events", "part-1.parquet") == 1
     results = _run_results(tmp_path)
     prefix = "test.msgwh."
     orphans = next(
@@ -417,8 +410,8 @@ def test_rewritten_files_move_a_message_and_redate_a_workspace(whole, tmp_path):
     output = run_dbt([*BUILD, *dbt_vars(raw_dir)], tmp_path).stdout
     # the rewritten files were read again in full: every stored row is from their new version
     for table in ("messages", "workspaces"):
-        stamps = query(db, f"select distinct _raw_file from staging.base_raw__{table}")
-        assert stamps == [(_stamp(raw_dir / table / "part-0.parquet"),)]
+        stored = query(db, f"select distinct _raw_file_hash from staging.base_raw__{table}")
+        assert stored == [(raw_file_hashes(raw_dir / table)["part-0.parquet"],)]
 
     groups = query(
         db,

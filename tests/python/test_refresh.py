@@ -21,7 +21,8 @@ from pathlib import Path
 import pytest
 
 from msgwh import refresh as refresh_lib
-from tests.conftest import REPO, query
+from tests.conftest import BIN, REPO, dbt_env, query
+from tests.python.incremental_data import raw_file_hashes
 
 SCRIPT = REPO / "scripts" / "refresh.py"
 VALIDATOR = REPO / "scripts" / "validate.py"
@@ -213,6 +214,24 @@ def project_copy(tmp_path: Path) -> Path:
     )
     (project / "seeds").mkdir()
     return project
+
+
+@pytest.mark.dbt
+def test_an_incremental_model_without_a_watermark_record_fails_to_compile(tmp_path):
+    """incremental_watermarks records the models incremental_watermarked_models() lists; an
+    incremental model left off that list would reprocess all history every run, so the
+    build refuses it."""
+    project = project_copy(tmp_path)
+    (project / "models" / "marts" / "unlisted_incremental.sql").write_text(
+        "{{ config(materialized='incremental', contract={'enforced': false}) }}\nselect 1 as one\n"
+    )
+    env = dict(dbt_env(tmp_path), DBT_PROJECT_DIR=str(project))
+    result = subprocess.run(
+        [str(BIN / "dbt"), "compile", "--select", "incremental_watermarks", "--vars", "{raw_path: '" + str(tmp_path) + "'}"],
+        cwd=project, env=env, capture_output=True, text=True,
+    )
+    assert result.returncode != 0
+    assert "unlisted_incremental is incremental but not in incremental_watermarked_models()" in result.stdout
 
 
 def project_copy_with_failing_test(tmp_path: Path) -> Path:
@@ -417,7 +436,8 @@ def test_refresh_with_nothing_new_does_nothing_and_builds_when_a_file_lands(raw_
     assert "step=build status=ok" in landed.stderr
     assert query(db, "select count(*) from marts.fct_order_attribution")[0][0] > orders_before
     # the new files' rows were added; workspaces, with no new file, got no new row version
-    assert query(db, "select count(*) from staging.base_raw__shop_orders where _raw_file like '%/later.parquet|%'")[0][0] > 0
+    later_hash = raw_file_hashes(landing / "shop_orders")["later.parquet"]
+    assert query(db, f"select count(*) from staging.base_raw__shop_orders where _raw_file_hash = {later_hash}")[0][0] > 0
     assert query(db, "select count(distinct _loaded_at) from staging.base_raw__workspaces") == [(1,)]
 
     again = run_refresh(db, *args)

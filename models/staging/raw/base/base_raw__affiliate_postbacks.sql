@@ -80,7 +80,7 @@ ranked as (
 
 final as (
     select
-        _raw_file,
+        _raw_file_hash,
         workspace_id,
         postback_id,
         network,

@@ -45,7 +45,7 @@ ranked as (
 
 final as (
     select
-        _raw_file,
+        _raw_file_hash,
         workspace_id,
         window_days,
         -- docs/attribution.md#settings-in-force: coupons are enabled unless the settings say otherwise

@@ -91,7 +91,7 @@ ranked as (
 
 final as (
     select
-        _raw_file,
+        _raw_file_hash,
         workspace_id,
         code_normalized as coupon_code,
         -- the spelling BI users find in their coupon lists, reported on credited orders

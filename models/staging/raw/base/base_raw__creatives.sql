@@ -42,7 +42,7 @@ ranked as (
 
 final as (
     select
-        _raw_file,
+        _raw_file_hash,
         workspace_id,
         creative_id,
         offer_id,

@@ -66,7 +66,7 @@ ranked as (
 
 final as (
     select
-        _raw_file,
+        _raw_file_hash,
         workspace_id,
         flow_run_id,
         flow_id,

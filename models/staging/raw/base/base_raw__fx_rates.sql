@@ -35,7 +35,7 @@ ranked as (
 
 final as (
     select
-        _raw_file,
+        _raw_file_hash,
         rate_date,
         upper(trim(from_currency)) as from_currency,
         upper(trim(to_currency)) as to_currency,

@@ -64,7 +64,7 @@ ranked as (
 
 final as (
     select
-        _raw_file,
+        _raw_file_hash,
         workspace_id,
         contact_id,
         shop_customer_id,

@@ -51,7 +51,7 @@ ranked as (
 
 final as (
     select
-        _raw_file,
+        _raw_file_hash,
         workspace_id,
         click_event_id,
         link_id,

@@ -114,7 +114,7 @@ local_sent_dates as (
 
 final as (
     select
-        ranked._raw_file,
+        ranked._raw_file_hash,
         ranked.workspace_id,
         ranked.message_id,
         ranked.contact_id,

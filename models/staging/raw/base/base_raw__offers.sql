@@ -44,7 +44,7 @@ ranked as (
 
 final as (
     select
-        _raw_file,
+        _raw_file_hash,
         workspace_id,
         offer_id,
         name as offer_name,

@@ -59,7 +59,7 @@ ranked as (
 
 final as (
     select
-        _raw_file,
+        _raw_file_hash,
         workspace_id,
         refund_id,
         order_id,

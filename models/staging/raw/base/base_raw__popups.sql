@@ -43,7 +43,7 @@ ranked as (
 
 final as (
     select
-        _raw_file,
+        _raw_file_hash,
         workspace_id,
         popup_id,
         name as popup_name,

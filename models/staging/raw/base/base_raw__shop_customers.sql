@@ -45,7 +45,7 @@ ranked as (
 
 final as (
     select
-        _raw_file,
+        _raw_file_hash,
         workspace_id,
         shop_customer_id,
         email_normalized,

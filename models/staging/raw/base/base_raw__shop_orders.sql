@@ -105,7 +105,7 @@ ranked as (
 
 final as (
     select
-        _raw_file,
+        _raw_file_hash,
         workspace_id,
         order_id,
         shop_customer_id,

@@ -35,7 +35,7 @@ ranked as (
 
 final as (
     select
-        _raw_file,
+        _raw_file_hash,
         workspace_id,
         name as workspace_name,
         timezone,
