@@ -174,6 +174,12 @@ def dbt_env(workdir: Path, db_path: Path) -> dict[str, str]:
     return env
 
 
+def node_name(unique_id: str) -> str:
+    """A node's name from its unique id: a generic test's id ends in a hash after its name."""
+    parts = unique_id.split(".")
+    return parts[2] if parts[0] == "test" and len(parts) > 3 else parts[-1]
+
+
 def run_results_summary(target: Path) -> dict[str, Any]:
     """Model/test time sums, fct_order_attribution's time and the slowest models."""
     path = target / "run_results.json"
@@ -231,7 +237,7 @@ def node_breakdown(target: Path) -> dict[str, Any]:
     return {
         "layers": {layer: layers[layer] for layer in LAYERS if layer in layers},
         "span_seconds": round((max(end for _, end in stamps) - min(start for start, _ in stamps)).total_seconds(), 2) if stamps else None,
-        "slowest_nodes": [(result["unique_id"].split(".")[-1], round(float(result.get("execution_time") or 0), 1)) for result in slowest],
+        "slowest_nodes": [(node_name(result["unique_id"]), round(float(result.get("execution_time") or 0), 1)) for result in slowest],
     }
 
 

@@ -252,15 +252,3 @@
     {%- endfor -%}
     {{ return(conditions | join(' or ')) }}
 {%- endmacro %}
-
-
-{#- Whether a table exists now: a change log is created by SQL within an invocation, which
-    dbt's relation cache does not see. -#}
-{% macro relation_exists(relation) -%}
-    {%- set found = run_query(
-        "select count(*) from information_schema.tables where table_catalog = '" ~ relation.database
-        ~ "' and table_schema = '" ~ relation.schema
-        ~ "' and table_name = '" ~ relation.identifier ~ "'"
-    ) -%}
-    {{ return(found.columns[0].values()[0] > 0) }}
-{%- endmacro %}

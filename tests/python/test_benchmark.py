@@ -244,3 +244,13 @@ def test_rendering_again_keeps_the_hand_written_measurement_history(tmp_path):
     fresh = tmp_path / "fresh.md"
     assert benchmark.main(["--render-only", "--results", str(results_file), "--out-doc", str(fresh)]) == 0
     assert fresh.read_text() == benchmark.render(results)
+
+
+def test_slowest_nodes_name_a_generic_test_not_its_hash():
+    assert benchmark.node_name("test.msgwh.unique_combination_of_columns_dim_contacts_workspace_id.00bb5c7c14") == (
+        "unique_combination_of_columns_dim_contacts_workspace_id"
+    )
+    assert benchmark.node_name("model.msgwh.dim_contacts") == "dim_contacts"
+    assert benchmark.node_name("test.msgwh.assert_funnel_has_one_row_per_staged_message") == (
+        "assert_funnel_has_one_row_per_staged_message"
+    )
