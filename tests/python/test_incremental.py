@@ -28,6 +28,7 @@ import duckdb
 import pytest
 
 from msgwh.contract import ARRIVAL_COLUMN
+from msgwh.refresh import raw_file_rows
 from tests.conftest import query, run_dbt
 from tests.python.incremental_data import BUILD, END, dbt_vars, differences, garbled, generate, raw_file_hashes
 
@@ -109,9 +110,9 @@ def incremental_runs(generated):
     return {"raw_dir": raw_dir, "incremental": workdir, "full": generated["full"], "files_read": files_read, "outputs": outputs}
 
 
-def query_rows(path: Path) -> int:
-    with duckdb.connect() as conn:
-        return conn.execute(f"select count(*) from read_parquet('{path}')").fetchone()[0]
+def _rows(path: Path) -> int:
+    with duckdb.connect() as connection:
+        return raw_file_rows(connection, str(path))
 
 
 def _files_read(db: Path, raw_dir: Path) -> dict[str, set[str]]:
@@ -131,7 +132,7 @@ def test_incremental_batches_equal_full_refresh(incremental_runs):
         landed = {
             table: {
                 path.name for path in (raw_dir / table).glob("batch-*.parquet")
-                if int(path.stem.split("-")[1]) <= index and query_rows(path)
+                if int(path.stem.split("-")[1]) <= index and _rows(path)
             }
             for table in BUSINESS_TIME
         }
