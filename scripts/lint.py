@@ -65,13 +65,14 @@ def empty_build(workdir: Path) -> None:
 
 
 def incremental_models(manifest_path: Path, paths: list[str]) -> list[str]:
-    """Paths of the incremental models under `paths`, from a dbt manifest."""
+    """Paths of the incremental models under `paths`, from a dbt manifest, and of the
+    this-run models (meta this_run_of), whose incremental branch follows their mart's table."""
     manifest = json.loads(manifest_path.read_text())
     return sorted(
         node["original_file_path"]
         for node in manifest["nodes"].values()
         if node["resource_type"] == "model"
-        and node["config"].get("materialized") == "incremental"
+        and (node["config"].get("materialized") == "incremental" or node["config"]["meta"].get("this_run_of"))
         and under(node["original_file_path"], paths)
     )
 

@@ -1,10 +1,11 @@
 {#- A CTE body for an incremental run: one tombstone per affected key that `final_cte`
     no longer produces (an order rejected, a message whose events all went), with every
-    column of the model null but its keys, in the model's column order. The model's
-    merge deletes the key's stored row for it and inserts nothing (tombstone_merge_clauses). -#}
-{% macro incremental_tombstones(affected_cte, final_cte, key_columns) -%}
+    column of the model null but its keys, in the column order of `stored` (the model's
+    own table by default). The model's merge deletes the key's stored row for it and
+    inserts nothing (tombstone_merge_clauses). -#}
+{% macro incremental_tombstones(affected_cte, final_cte, key_columns, stored=none) -%}
     select
-        {%- for column in adapter.get_columns_in_relation(this) %}
+        {%- for column in adapter.get_columns_in_relation(stored or this) %}
         {%- if column.name in key_columns %}
         {{ affected_cte }}.{{ column.name }}
         {%- else %}
@@ -87,8 +88,8 @@ select * from {{ final_cte }}
 
 {#- A select of the keys whose row in `current_cte` differs from the model's stored row
     (only stored rows matching `stored_filter`) in any of `compare_columns`, or exists on
-    one side only: a small input compared in full with what the model holds. -#}
-{% macro keys_differing_from_stored(current_cte, stored_filter, key_columns, compare_columns) -%}
+    one side only: a small input compared in full with what the model (or `stored`) holds. -#}
+{% macro keys_differing_from_stored(current_cte, stored_filter, key_columns, compare_columns, stored=none) -%}
     select
         {%- for key in key_columns %}
         coalesce({{ current_cte }}.{{ key }}, stored_rows.{{ key }}) as {{ key }}{% if not loop.last %},{% endif %}
@@ -99,7 +100,7 @@ select * from {{ final_cte }}
             {%- for column in key_columns + compare_columns %}
             {{ column }}{% if not loop.last %},{% endif %}
             {%- endfor %}
-        from {{ this }}
+        from {{ stored or this }}
         where {{ stored_filter }}
     ) as stored_rows
         on

@@ -27,15 +27,15 @@
 {%- endmacro %}
 
 
-{#- The last run this model processed, as SQL (a scalar subquery read when the query runs).
-    With no record, the beginning of time: every tracked row counts as new, which is
-    always exact. -#}
-{% macro incremental_watermark() -%}
+{#- The last run this model (or the model `model_name`) processed, as SQL (a scalar
+    subquery read when the query runs). With no record, the beginning of time: every
+    tracked row counts as new, which is always exact. -#}
+{% macro incremental_watermark(model_name=none) -%}
     {%- set fallback = "cast('1900-01-01' as " ~ dbt.type_timestamp() ~ ")" -%}
     {%- set relation = incremental_watermark_relation() -%}
     {%- if not execute or load_relation(relation) is none -%}
         {{ return(fallback) }}
     {%- endif -%}
     {{ return("coalesce((select max(processed_until) from " ~ relation ~ " where model_name = '"
-        ~ this.identifier ~ "'), " ~ fallback ~ ")") }}
+        ~ (model_name or this.identifier) ~ "'), " ~ fallback ~ ")") }}
 {%- endmacro %}

@@ -40,15 +40,8 @@
       this run loaded; a uniqueness test reads the staged rows whose tested values equal
       those of a loaded row, and those with a null tested value: every group that gained
       or changed a row (other groups did not change since they were tested).
-    - An incremental model with a change log (strategy merge_logged) whose
-      uniqueness test is on its unique key: the rows whose key this run logged as new (it
-      inserted them), and those with a null key. A stored row the run did not write is as
-      it was when an earlier run tested it; the rows of a written key are all there is to
-      group. Row-level tests on these models read the whole table: a column scan is
-      cheaper than picking the written rows out.
     Whole relations: full refreshes, `dbt test`, other tests (sums, singular tests), other
-    models, a model rebuilt by this run, and stg_raw__fx_rates (derived rates, not a
-    projection). -#}
+    models, and stg_raw__fx_rates (derived rates, not a projection). -#}
 {% macro changed_rows_for_test(relation) -%}
     {%- if not tests_read_changed_rows() -%}
         {{ return(none) }}
@@ -80,56 +73,6 @@
                 ~ with_null | join(' or ') ~ ")"
             ) }}
         {%- endif -%}
-        {{ return(none) }}
-    {%- endif -%}
-
-    {#- a uniqueness test only: the key look-up walks every node of the graph -#}
-    {%- set keys = logged_model_unique_key(relation) if columns else none -%}
-    {%- if keys and columns | sort == keys | sort -%}
-        {%- set keys_written = keys_logged_this_run(relation, keys) -%}
-        {%- if keys_written is not none -%}
-            {{ return(
-                "(select * from " ~ relation ~ " where (" ~ keys | join(', ') ~ ") in (" ~ keys_written
-                ~ ") union all select * from " ~ relation ~ " where " ~ with_null | join(' or ') ~ ")"
-            ) }}
-        {%- endif -%}
     {%- endif -%}
     {{ return(none) }}
-{%- endmacro %}
-
-
-{#- The unique key (a list) of the incremental model with a change log that `relation`
-    is, or none. -#}
-{% macro logged_model_unique_key(relation) -%}
-    {%- for node in graph.nodes.values() -%}
-        {%- if node.resource_type == 'model' and node.config.materialized == 'incremental'
-            and node.config.incremental_strategy == 'merge_logged'
-            and (node.alias or node.name) == relation.identifier and node.schema == relation.schema -%}
-            {%- set keys = node.config.unique_key -%}
-            {{ return([keys] if keys is string else keys) }}
-        {%- endif -%}
-    {%- endfor -%}
-    {{ return(none) }}
-{%- endmacro %}
-
-
-{#- A query of the keys this run logged as new (inserted) in the change log of the model
-    `relation`, or none when the whole relation is to be read: no log yet, or the model
-    was rebuilt by this run (log_rebuild_for_readers). -#}
-{% macro keys_logged_this_run(relation, keys) -%}
-    {%- set change_log = change_log_relation(relation.identifier) -%}
-    {%- if not relation_exists(change_log) -%}
-        {{ return(none) }}
-    {%- endif -%}
-    {%- set rebuilt = run_query(
-        "select count(*) from " ~ change_log ~ " where change_kind = 'rebuilt' and logged_at = "
-        ~ incremental_run_timestamp()
-    ).columns[0].values()[0] > 0 -%}
-    {%- if rebuilt -%}
-        {{ return(none) }}
-    {%- endif -%}
-    {{ return(
-        "select " ~ keys | join(', ') ~ " from " ~ change_log ~ " where change_kind = 'new' and logged_at = "
-        ~ incremental_run_timestamp()
-    ) }}
 {%- endmacro %}

@@ -26,15 +26,21 @@ def test_every_model_has_a_description(demo_warehouse: Path):
     assert not undocumented, f"models without a description: {undocumented}"
 
 
+def _described(node: dict) -> set[str]:
+    return {name.lower() for name, column in node["columns"].items() if column.get("description", "").strip()}
+
+
 def test_every_built_column_is_described(demo_warehouse: Path):
+    """A this-run model (meta this_run_of) carries its mart's columns, described on the mart."""
     manifest = _manifest(demo_warehouse)
+    models = {node["name"]: node for node in manifest["nodes"].values() if node["resource_type"] == "model"}
     missing = []
-    for node in manifest["nodes"].values():
-        if node["resource_type"] != "model" or node["config"]["materialized"] == "ephemeral":
+    for node in models.values():
+        if node["config"]["materialized"] == "ephemeral":
             continue
-        described = {
-            name.lower() for name, column in node["columns"].items() if column.get("description", "").strip()
-        }
+        described = _described(node)
+        if node["config"]["meta"].get("this_run_of"):
+            described |= _described(models[node["config"]["meta"]["this_run_of"]])
         built = {
             row[0].lower()
             for row in query(

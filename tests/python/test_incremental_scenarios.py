@@ -216,8 +216,7 @@ def _land_a_copied_event(source: Path, raw_dir: Path, event_id: str) -> None:
 def test_an_incremental_build_tests_the_rows_it_loaded(whole, tmp_path):
     """In an incremental `dbt build` the generic tests of a staged table read what the run
     loaded (get_where_subquery, docs/DECISIONS.md): a row-level test the usable rows loaded
-    by the run, a uniqueness test every stored row sharing tested values with one of them;
-    the uniqueness test of an incremental model with a change log the keys the run inserted.
+    by the run, a uniqueness test every stored row sharing tested values with one of them.
     Checked by running the build's compiled tests on rows a broken base model could write.
     Their premise holds too: every staged view (fx rates aside) is its base table's rows
     without a rejection, column for column."""
@@ -278,41 +277,13 @@ def test_an_incremental_build_tests_the_rows_it_loaded(whole, tmp_path):
     assert _failing_rows(db, orphans) == 1
     assert query(db, f"select row_count from ({unique}) as failures") == [(2,)]
 
-    # an incremental model with a change log: its uniqueness test reads the keys the run
-    # logged as inserted (the message of the new event); a model without one, the whole table
-    funnel_unique = next(
-        result["compiled_code"] for uid, result in results.items()
-        if uid.startswith(prefix + "unique_combination_of_columns_fct_message_funnel_workspace_id__message_id.")
-    )
-    assert "fct_message_funnel__changes" in funnel_unique
-    assert _failing_rows(db, funnel_unique) == 0
-    events_unique = next(
-        result["compiled_code"] for uid, result in results.items()
-        if uid.startswith(prefix + "unique_combination_of_columns_int_message_events_aggregated_workspace_id__message_id.")
-    )
-    assert "__changes" not in events_unique
+    # the funnel's rows of this run are the message of the new event alone: what the
+    # funnel merges and the models recomputing from its changes read
     written = query(
         db,
         "select workspace_id, message_id from staging.base_raw__message_events where event_id = 'loaded-later-1'",
     )[0]
-    logged = query(
-        db,
-        "select count(*) from intermediate.fct_message_funnel__changes where change_kind = 'new' "
-        f"and workspace_id = '{written[0]}' and message_id = '{written[1]}'",
-    )
-    assert logged == [(1,)]
-    with duckdb.connect(str(db)) as connection:
-        # what a broken strategy could leave: the written row twice, and an earlier row twice
-        connection.execute(
-            f"insert into marts.fct_message_funnel select * from marts.fct_message_funnel "
-            f"where workspace_id = '{written[0]}' and message_id = '{written[1]}'"
-        )
-        connection.execute(
-            "insert into marts.fct_message_funnel select * from marts.fct_message_funnel as funnel "
-            "where not exists (select 1 from intermediate.fct_message_funnel__changes as changes "
-            "where changes.workspace_id = funnel.workspace_id and changes.message_id = funnel.message_id) limit 1"
-        )
-    assert query(db, f"select message_id, row_count from ({funnel_unique}) as failures") == [(written[1], 2)]
+    assert query(db, "select workspace_id, message_id from intermediate.int_message_funnel_this_run") == [written]
 
     # the singular funnel test compares the messages the run touched: a written message
     # whose funnel rows vanish is found; a message of an earlier run is not compared again
@@ -327,37 +298,25 @@ def test_an_incremental_build_tests_the_rows_it_loaded(whole, tmp_path):
         )
         connection.execute(
             "delete from marts.fct_message_funnel where (workspace_id, message_id) in (select workspace_id, message_id "
-            "from marts.fct_message_funnel as funnel where not exists (select 1 from intermediate.fct_message_funnel__changes "
-            "as changes where changes.workspace_id = funnel.workspace_id and changes.message_id = funnel.message_id) limit 1)"
+            "from marts.fct_message_funnel where message_id <> '" + written[1] + "' limit 1)"
         )
     assert query(db, f"select message_id, is_staged, is_in_funnel from ({one_row_per_message}) as failures") == [
         (written[1], True, False)
     ]
 
 
-def test_a_change_log_whose_columns_changed_is_taken_as_rebuilt(whole, tmp_path):
-    """A project upgrade that changes a model's change_log_columns finds the old log: the
-    next incremental run recreates it with a 'rebuilt' row, so its readers recompute every
-    group and its tests read the whole table, rather than failing or reading half a log."""
+def test_a_model_that_missed_a_run_of_the_funnel_recomputes_everything(whole, tmp_path):
+    """The models recomputing from the funnel's rows of this run read only the last run's
+    changes. One left out of a build that changed the funnel (a `--select`) has not seen
+    them: its next run finds its watermark older than the funnel's and recomputes every
+    group, so the marts still equal a full refresh."""
     source, raw_dir, db = _copy_of_whole(whole, tmp_path)
-    with duckdb.connect(str(db)) as connection:
-        connection.execute("alter table intermediate.fct_message_funnel__changes drop column conversation_category")
     _land_a_copied_event(source, raw_dir, "loaded-later-1")
-    output = run_dbt([*BUILD, *dbt_vars(raw_dir)], tmp_path).stdout
-    for reader in ("campaign_recipients", "dim_contacts", "int_conversations_counted_per_day"):
-        assert f"{reader} reads the change log of fct_message_funnel: every group" in output
-    columns = {row[0] for row in query(
-        db,
-        "select column_name from information_schema.columns "
-        "where table_schema = 'intermediate' and table_name = 'fct_message_funnel__changes'",
-    )}
-    assert "conversation_category" in columns
-    assert query(db, "select count(*) from intermediate.fct_message_funnel__changes where change_kind = 'rebuilt'") == [(1,)]
-    funnel_unique = next(
-        result["compiled_code"] for uid, result in _run_results(tmp_path).items()
-        if uid.startswith("test.msgwh.unique_combination_of_columns_fct_message_funnel_workspace_id__message_id.")
-    )
-    assert "__changes" not in funnel_unique
+    run_dbt([*BUILD, "--select", "+fct_message_funnel", "incremental_watermarks", *dbt_vars(raw_dir)], tmp_path)
+    assert query(db, "select count(*) from intermediate.int_message_funnel_this_run") == [(1,)]
+    run_dbt([*BUILD, *dbt_vars(raw_dir)], tmp_path)
+    assert query(db, "select count(*) from intermediate.int_message_funnel_this_run") == [(0,)]
+    assert __differences_from_a_full_refresh(db, raw_dir, tmp_path) == {}
 
 
 def test_rewritten_files_move_a_message_and_redate_a_workspace(whole, tmp_path):
@@ -367,10 +326,10 @@ def test_rewritten_files_move_a_message_and_redate_a_workspace(whole, tmp_path):
     - messages: a campaign message whose contact is corrected leaves its old (campaign,
       contact) group, which disappears when it was that group's only message
       (campaign_recipients recomputes the groups of funnel rows a run replaced as well as of
-      their replacements, the funnel's change log);
+      their replacements, int_message_funnel_this_run);
     - workspaces: a time zone change makes campaign_daily_stats recount every day (it adds
-      the funnel's logged changes to its stored days, exact only while every milestone keeps
-      its local date), and the cohorts recompute the contacts' new signup dates.
+      the funnel's changes to its stored days, exact only while every milestone keeps its
+      local date), and the cohorts recompute the contacts' new signup dates.
 
     Every mart equals a full refresh on the same raw data."""
     _, raw_dir, db = _copy_of_whole(whole, tmp_path)
@@ -407,7 +366,7 @@ def test_rewritten_files_move_a_message_and_redate_a_workspace(whole, tmp_path):
                 f"copy (select * replace ({replaced}) from read_parquet('{landed}')) to '{rewritten}' (format parquet)"
             )
             landed.write_bytes(rewritten.read_bytes())
-    output = run_dbt([*BUILD, *dbt_vars(raw_dir)], tmp_path).stdout
+    run_dbt([*BUILD, *dbt_vars(raw_dir)], tmp_path)
     # the rewritten files were read again in full: every stored row is from their new version
     for table in ("messages", "workspaces"):
         stored = query(db, f"select distinct _raw_file_hash from staging.base_raw__{table}")
@@ -420,7 +379,6 @@ def test_rewritten_files_move_a_message_and_redate_a_workspace(whole, tmp_path):
         f"and contact_id in ('{old_contact}', '{new_contact}')",
     )
     assert groups == [(new_contact, 1)]
-    assert "campaign_daily_stats recounts every day: a workspace changed" in output
     # the same sends, on other local dates
     assert query(db, f"select sum(sent) from marts.campaign_daily_stats where workspace_id = '{tz_workspace_id}'") == sent_before
     assert __differences_from_a_full_refresh(db, raw_dir, tmp_path) == {}

@@ -2,17 +2,22 @@
 {#- docs/attribution.md#revenue-rollups: the conversations of the marketing and utility categories, counted per local
     sent date; revenue_daily divides the day's revenue by them. A distinct count does not
     add up across runs, so an incremental run recounts whole days: those where the funnel
-    rows replaced or written since the last run, before and after, change the count of
-    some (category, conversation) of the day (macros/incremental/change_log.sql); a message
-    rewritten for its events alone changes none. -#}
+    rows this run writes, before and after, change the count of some (category,
+    conversation) of the day (macros/incremental/this_run.sql); a message rewritten for
+    its events alone changes none. -#}
 {%- set conversation_categories = "conversation_category in ('marketing', 'utility')" -%}
+
+{%- if not execute %}
+-- the incremental branch reads the rows this run writes: refs declared while parsing only
+-- depends_on: {{ ref('int_message_funnel_this_run') }}
+{%- endif %}
 
 with
 
 {% if is_incremental() -%}
 affected_days as (
-    {{ groups_changed_in_log(
-        'fct_message_funnel', ['workspace_id', 'sent_date'], conversation_categories,
+    {{ groups_changed_this_run(
+        'fct_message_funnel', 'sent_at', ['workspace_id', 'sent_date'], conversation_categories,
         net_of=['conversation_category', 'conversation_id']
     ) }}
 ),

@@ -1,27 +1,18 @@
 {{ config(merge_clauses=tombstone_merge_clauses('sent')) }}
 {#- Counts add up: an incremental run adds to the stored days the milestones of the
-    funnel rows written since the last run and takes away those of the rows they replaced
-    (the funnel's change log, macros/incremental/change_log.sql), without reading the
-    funnel. A rebuilt funnel, or a workspace row changed since the last run (its time zone
-    dates every milestone), recounts everything from the funnel instead. -#}
+    funnel rows this run writes and takes away those of the rows they replace
+    (macros/incremental/this_run.sql), without reading the funnel. When that cannot
+    tell (this model missed a run of the funnel) or a workspace row changed since the
+    last run (its time zone dates every milestone), it recounts everything from the
+    funnel instead. -#}
 {%- if not execute %}
 -- depends_on: {{ ref('base_raw__workspaces') }}
+-- depends_on: {{ ref('int_message_funnel_this_run') }}
 {%- endif %}
 {%- set funnel_columns = [
     'workspace_id', 'campaign_id', 'sent_at', 'delivered_at', 'viewed_at', 'clicked_at', 'goal_at'
 ] -%}
 {%- set keys = ['workspace_id', 'campaign_id', 'activity_date'] -%}
-{%- set ns = namespace(from_log=false) -%}
-{%- if is_incremental() -%}
-{%- set watermark = incremental_watermark() -%}
-{%- set workspaces_changed = run_query(
-    "select count(*) from " ~ ref('base_raw__workspaces') ~ " where _loaded_at > " ~ watermark
-).columns[0].values()[0] > 0 -%}
-{%- set ns.from_log = not change_log_rebuilt_since('fct_message_funnel', watermark) and not workspaces_changed -%}
-{%- if workspaces_changed -%}
-{%- do log(this.identifier ~ " recounts every day: a workspace changed", info=True) -%}
-{%- endif -%}
-{%- endif -%}
 
 with
 
@@ -29,17 +20,29 @@ workspaces as (
     select * from {{ ref('stg_raw__workspaces') }}
 ),
 
-{% if ns.from_log -%}
--- incremental run: the funnel rows written since the last run count up, those they replaced down
+{% if is_incremental() -%}
+recount as (
+    select
+        {{ recomputes_everything('fct_message_funnel') }}
+        or exists (
+            select 1 from {{ ref('base_raw__workspaces') }}
+            where _loaded_at > {{ incremental_watermark() }}
+        ) as is_recount
+),
+
+-- the funnel rows this run writes count up, those they replace down; or, on a recount,
+-- every funnel row up
 funnel_changes as (
+    {{ row_versions_this_run(
+        'fct_message_funnel', funnel_columns, 'sent_at',
+        "source_type = 'campaign' and not (select recount.is_recount from recount)"
+    ) }}
+    union all
     select
         {{ funnel_columns | join(',\n        ') }},
-        case when change_kind = 'new' then 1 else -1 end as weight
-    from {{ change_log_relation('fct_message_funnel') }}
-    where
-        logged_at > {{ watermark }}
-        and change_kind in ('old', 'new')
-        and source_type = 'campaign'
+        1 as weight
+    from {{ ref('fct_message_funnel') }}
+    where source_type = 'campaign' and (select recount.is_recount from recount)
 ),
 
 {%- else -%}
@@ -171,24 +174,34 @@ stats_per_day as (
         local_dates.local_date
 )
 
-{% if ns.from_log -%}
+{% if is_incremental() -%}
 ,
 
--- the stored counts of the days that changed, plus the changes
+-- the stored days that changed (every stored day on a recount: a day left with no
+-- activity goes), with the counts added up
+stored_days as (
+    select stored.*
+    from {{ this }} as stored
+    where
+        (select recount.is_recount from recount)
+        or {{ in_affected_keys('stats_per_day', 'stored', keys) }}
+),
+
 merged as (
     select
-        stats_per_day.workspace_id,
-        stats_per_day.campaign_id,
-        {%- for milestone in ['sent', 'delivered', 'viewed', 'clicked', 'goal'] %}
-        coalesce(stored.{{ milestone }}, 0) + stats_per_day.{{ milestone }} as {{ milestone }},
+        {%- for key in keys %}
+        coalesce(stats_per_day.{{ key }}, stored_days.{{ key }}) as {{ key }},
         {%- endfor %}
-        stats_per_day.activity_date
+        {%- for milestone in ['sent', 'delivered', 'viewed', 'clicked', 'goal'] %}
+        case when (select recount.is_recount from recount) then 0 else coalesce(stored_days.{{ milestone }}, 0) end
+        + coalesce(stats_per_day.{{ milestone }}, 0) as {{ milestone }}{% if not loop.last %},{% endif %}
+        {%- endfor %}
     from stats_per_day
-    left join {{ this }} as stored
+    full outer join stored_days
         on
-            stats_per_day.workspace_id = stored.workspace_id
-            and stats_per_day.campaign_id = stored.campaign_id
-            and stats_per_day.activity_date = stored.activity_date
+            stats_per_day.workspace_id = stored_days.workspace_id
+            and stats_per_day.campaign_id = stored_days.campaign_id
+            and stats_per_day.activity_date = stored_days.activity_date
 )
 
 -- a day left with no activity goes: a tombstone (sent null)
@@ -205,13 +218,7 @@ from (
         sent <> 0 or delivered <> 0 or viewed <> 0 or clicked <> 0 or goal <> 0 as has_activity
     from merged
 ) as merged_with_activity
-{%- else -%}
-{%- if is_incremental() %},
+{%- else %}
 
--- recounted in full: every stored day too, so a day with no activity left goes
-stored_days as (
-    select {{ keys | join(', ') }} from {{ this }}
-)
-{%- endif %}
-{{ select_with_tombstones('stats_per_day', 'stored_days', keys) }}
+select * from stats_per_day
 {%- endif %}

@@ -1,12 +1,17 @@
 {{ config(merge_clauses=tombstone_merge_clauses('messages_sent')) }}
+{%- if not execute %}
+-- the incremental branch reads the rows this run writes: refs declared while parsing only
+-- depends_on: {{ ref('int_message_funnel_this_run') }}
+{%- endif %}
+
 with
 
 {% if is_incremental() -%}
--- incremental run: the campaign x contact groups of funnel rows replaced or written since
--- the last run, before and after (macros/incremental/change_log.sql)
+-- incremental run: the campaign x contact groups of the funnel rows this run writes,
+-- before and after (macros/incremental/this_run.sql)
 affected_recipients as (
-    {{ groups_changed_in_log(
-        'fct_message_funnel', ['workspace_id', 'campaign_id', 'contact_id'], "source_type = 'campaign'"
+    {{ groups_changed_this_run(
+        'fct_message_funnel', 'sent_at', ['workspace_id', 'campaign_id', 'contact_id'], "source_type = 'campaign'"
     ) }}
 ),
 

@@ -1,7 +1,10 @@
 {{ config(merge_clauses=tombstone_merge_clauses('stitched_customers')) }}
-{#- an incremental run reads this base table: ref declared while parsing only -#}
+{#- an incremental run reads this base table and the funnel and attribution rows this run
+    writes: refs declared while parsing only -#}
 {%- if not execute %}
 -- depends_on: {{ ref('base_raw__contacts') }}
+-- depends_on: {{ ref('int_message_funnel_this_run') }}
+-- depends_on: {{ ref('int_order_attribution_this_run') }}
 {%- endif %}
 {%- set contact_key = ['workspace_id', 'contact_id'] -%}
 
@@ -81,9 +84,9 @@ signup_months as (
 affected_contacts as (
     {{ keys_loaded_since_watermark('base_raw__contacts', contact_key) }}
     union
-    {{ groups_changed_in_log('fct_message_funnel', contact_key) }}
+    {{ groups_changed_this_run('fct_message_funnel', 'sent_at', contact_key) }}
     union
-    {{ groups_changed_in_log('fct_order_attribution', contact_key) }}
+    {{ groups_changed_this_run('fct_order_attribution', 'created_at', contact_key) }}
     union
     {{ keys_differing_from_stored(
         'stitch_counts',

@@ -1,19 +1,22 @@
 {#- In an incremental build (tests_read_changed_rows) only the messages the build touched
     are compared: those whose base row it loaded (usable or not) and those whose funnel row
-    it wrote (the funnel's change log). A message it touched on neither side was compared
-    when it last changed. A funnel rebuilt by this build (or without a log): every message. -#}
+    it wrote (int_message_funnel_this_run). A message it touched on neither side was
+    compared when it last changed. -#}
 {%- if not execute %}
 -- depends_on: {{ ref('base_raw__messages') }}
+-- depends_on: {{ ref('int_message_funnel_this_run') }}
 {%- endif %}
 {%- set keys = ['workspace_id', 'message_id'] -%}
-{%- set funnel_keys_written = keys_logged_this_run(ref('fct_message_funnel'), keys)
-    if tests_read_changed_rows() else none -%}
+{%- set only_touched = tests_read_changed_rows() -%}
 -- docs/attribution.md#message-funnel: the funnel has one row per staged message, no more, no less.
 with
 
-{% if funnel_keys_written is not none -%}
+{% if only_touched -%}
 touched_messages as (
-    {{ funnel_keys_written }}
+    select
+        workspace_id,
+        message_id
+    from {{ ref('int_message_funnel_this_run') }}
     union
     select
         base_messages.workspace_id,
@@ -25,14 +28,14 @@ touched_messages as (
 {% endif -%}
 messages as (
     select * from {{ ref('stg_raw__messages') }}
-    {%- if funnel_keys_written is not none %}
+    {%- if only_touched %}
     where {{ in_affected_keys('touched_messages', 'stg_raw__messages', keys) }}
     {%- endif %}
 ),
 
 funnel as (
     select * from {{ ref('fct_message_funnel') }}
-    {%- if funnel_keys_written is not none %}
+    {%- if only_touched %}
     where {{ in_affected_keys('touched_messages', 'fct_message_funnel', keys) }}
     {%- endif %}
 ),
