@@ -305,20 +305,6 @@ def test_an_incremental_build_tests_the_rows_it_loaded(whole, tmp_path):
     ]
 
 
-def test_a_model_that_missed_a_run_of_the_funnel_recomputes_everything(whole, tmp_path):
-    """The models recomputing from the funnel's rows of this run read only the last run's
-    changes. One left out of a build that changed the funnel (a `--select`) has not seen
-    them: its next run finds its watermark older than the funnel's and recomputes every
-    group, so the marts still equal a full refresh."""
-    source, raw_dir, db = _copy_of_whole(whole, tmp_path)
-    _land_a_copied_event(source, raw_dir, "loaded-later-1")
-    run_dbt([*BUILD, "--select", "+fct_message_funnel", "incremental_watermarks", *dbt_vars(raw_dir)], tmp_path)
-    assert query(db, "select count(*) from intermediate.int_message_funnel_this_run") == [(1,)]
-    run_dbt([*BUILD, *dbt_vars(raw_dir)], tmp_path)
-    assert query(db, "select count(*) from intermediate.int_message_funnel_this_run") == [(0,)]
-    assert __differences_from_a_full_refresh(db, raw_dir, tmp_path) == {}
-
-
 def test_rewritten_files_move_a_message_and_redate_a_workspace(whole, tmp_path):
     """Re-exported files (`full` mode: a changed file is re-read whole), loaded by one
     incremental build:
