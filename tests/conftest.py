@@ -11,6 +11,7 @@ marked `@pytest.mark.dbt`: `run_dbt` fails the test otherwise, so `pytest -m "no
 
 from __future__ import annotations
 
+import fcntl
 import importlib.util
 import os
 import subprocess
@@ -119,11 +120,20 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 @pytest.fixture(scope="session")
 def demo_warehouse(tmp_path_factory, pytestconfig) -> Path:
-    """`dbt build` (seeds, models, data tests, unit tests) on the demo data, once per session."""
+    """`dbt build` (seeds, models, data tests, unit tests) on the demo data, once per session
+    and shared by the pytest-xdist workers (a lock in their common temp directory): tests
+    only read it, read-only, or copy it."""
     prebuilt = pytestconfig.getoption("--demo-warehouse")
     if prebuilt is not None:
         return prebuilt.resolve()
-    workdir = tmp_path_factory.mktemp("demo")
-    result = run_dbt(["build"], workdir)
-    (workdir / "build.log").write_text(result.stdout)
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent
+    workdir = shared / "demo"
+    with open(shared / "demo.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (workdir / "build.log").exists():
+            workdir.mkdir(exist_ok=True)
+            result = run_dbt(["build"], workdir)
+            (workdir / "build.log").write_text(result.stdout)
     return workdir / "warehouse.duckdb"
