@@ -124,8 +124,10 @@ left join {{ stored_rows }} as stored_rows
     select distinct {{ group_list }}
     from ({{ row_versions_this_run(writer, group_columns + net_of, marker_column, filter) }}) as versions
     where {{ not_null | join(' and ') }}
+    {%- if net_of %}
     group by {{ (group_columns + net_of) | join(', ') }}
-    having {{ 'sum(weight) <> 0' if net_of else 'true' }}
+    having sum(weight) <> 0
+    {%- endif %}
     union
     select {{ group_list }} from {{ ref(writer) }}
     where {{ recomputes_everything(writer) }} and {{ filter }} and {{ not_null | join(' and ') }}
