@@ -23,9 +23,10 @@ $(STAMP): requirements.txt pyproject.toml
 
 setup: $(STAMP) ## Create .venv and install the pinned requirements
 
-build: $(STAMP) ## Build the warehouse (warehouse.duckdb or $$DBT_DUCKDB_PATH) on the demo data and summarise it
+build: $(STAMP) ## Build the warehouse (warehouse.duckdb or $$DBT_DUCKDB_PATH) on the demo data, publish its BI file (warehouse_bi.duckdb: the marts alone), summarise it
 	$(BIN)/dbt build
 	$(BIN)/python scripts/validate.py --no-record --quiet
+	$(BIN)/python scripts/publish_bi.py
 	$(BIN)/python scripts/summary.py
 
 # one worker per core, whole files per worker (a file's module fixtures are built once)
@@ -90,4 +91,4 @@ docs: $(STAMP) ## Generate dbt docs (target/index.html)
 	$(BIN)/dbt docs generate
 
 clean: ## Remove build artefacts (keeps .venv)
-	rm -rf target target_* logs logs_* .duckdb_tmp warehouse.duckdb warehouse.duckdb.wal warehouse.duckdb.refresh warehouse.duckdb.refresh.lock
+	rm -rf target target_* logs logs_* .duckdb_tmp warehouse.duckdb warehouse.duckdb.wal warehouse.duckdb.refresh warehouse.duckdb.refresh.lock warehouse_bi*.duckdb

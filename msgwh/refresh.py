@@ -26,8 +26,12 @@ One refresh, step by step (each step logs one line with a UTC timestamp and its 
 5. ``validate``  ``scripts/validate.py --db <working copy>`` when the script exists.
 6. ``checkpoint`` ``CHECKPOINT`` on the working copy, so it is self-contained (no ``.wal``),
                  then fsync.
-7. ``publish``   ``os.replace(working, published)`` and fsync of the directory. Readers holding
-                 the old file keep reading the old inode; new connections see the new state.
+7. ``bi``        writes the BI file (the ``marts`` schema alone, ``msgwh/bi.py``; with
+                 ``per_workspace`` one more per workspace) from the working copy, under
+                 temporary names beside the published ones.
+8. ``publish``   ``os.replace(working, published)``, then each BI file over its published name,
+                 and fsync of the directories. Readers holding an old file keep reading its
+                 inode; new connections see the new state.
 
 A failing build, data test or validation publishes nothing: the published file is not opened
 for writing, renamed or touched. The failed working copy is kept for inspection until the next
@@ -54,6 +58,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO, Any
 
+from msgwh import bi
+
 ROOT = Path(__file__).resolve().parents[1]
 
 EXIT_OK = 0
@@ -69,7 +75,7 @@ EXIT_CODES = {
     EXIT_VALIDATION_FAILED: "validation (scripts/validate.py) failed; nothing published",
     EXIT_LOCKED: "another refresh of this warehouse holds the lock; nothing done",
     EXIT_USAGE: "usage or configuration error (bad option, missing dbt, published file held by a writer)",
-    EXIT_PUBLISH_FAILED: "copy, checkpoint or swap failed (disk full, permissions); nothing published",
+    EXIT_PUBLISH_FAILED: "copy, checkpoint, BI file or swap failed (disk full, permissions); nothing published",
 }
 
 FAILED_STATUSES = {"error", "fail", "runtime error"}
@@ -153,6 +159,13 @@ class RefreshOptions:
     dbt_executable: Path | None = None
     quiet: bool = False
     always_build: bool = False
+    bi_file: Path | None = None
+    per_workspace: bool = False
+
+    @property
+    def bi(self) -> Path:
+        """The BI file this refresh publishes (msgwh/bi.py)."""
+        return (self.bi_file or bi.bi_path(self.published)).absolute()
 
 
 @dataclass
@@ -254,14 +267,6 @@ def remove_database(path: Path) -> list[str]:
             candidate.unlink()
             removed.append(candidate.name)
     return removed
-
-
-def fsync_path(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def failing_nodes(run_results: Path) -> list[str]:
@@ -582,6 +587,13 @@ def run_locked(options: RefreshOptions, paths: RefreshPaths, runner: ChildRunner
             raise RefreshError(EXIT_PUBLISH_FAILED, "checkpoint", f"checkpoint of {working} failed: {error}") from None
         info["detail"] = f"bytes={working.stat().st_size} wal=none"
 
+    with log.step("bi") as info:
+        try:
+            staged = bi.stage(working, options.bi, options.per_workspace)
+        except Exception as error:  # duckdb.Error, OSError, an id that cannot name a file
+            raise RefreshError(EXIT_PUBLISH_FAILED, "bi", f"writing the BI file {options.bi} failed: {error}") from None
+        info["detail"] = f"files={len(staged)} bytes={sum(item.temporary.stat().st_size for item in staged)}"
+
     with log.step("publish") as info:
         try:
             stale_wal = wal_of(published)
@@ -591,12 +603,14 @@ def run_locked(options: RefreshOptions, paths: RefreshPaths, runner: ChildRunner
                 stale_wal.unlink()
                 log.line(f"warning: removed {stale_wal.name} (its changes were in the copy)")
             os.replace(working, published)
-            fsync_path(published.parent)
-            record_published_state(options, paths)
+            bi.publish(staged, obsolete=obsolete_bi_files(options, paths))
+            bi.fsync(published.parent)
+            record_published_state(options, paths, [item.final for item in staged])
         except OSError as error:
+            bi.discard(staged)
             raise RefreshError(EXIT_PUBLISH_FAILED, "publish", f"swap into {published} failed: {error}") from None
         shutil.rmtree(paths.duckdb_tmp, ignore_errors=True)
-        info["detail"] = f"published={published}"
+        info["detail"] = f"published={published} bi={options.bi}" + (f" (+{len(staged) - 1} per workspace)" if options.per_workspace else "")
 
 
 def validate_state_args(options: RefreshOptions, paths: RefreshPaths) -> list[str]:
@@ -636,7 +650,7 @@ def checkpoint(path: Path) -> None:
     if wal_of(path).exists() and wal_of(path).stat().st_size > 0:
         raise OSError(f"{wal_of(path)} still present after checkpoint")
     wal_of(path).unlink(missing_ok=True)
-    fsync_path(path)
+    bi.fsync(path)
 
 
 def file_signature(path: Path) -> tuple[int, int, int] | None:
@@ -699,10 +713,14 @@ def build_identity(options: RefreshOptions) -> dict[str, Any]:
     return {"dbt_args": command[1:], "project": project_fingerprint(options.project_dir)}
 
 
-def record_published_state(options: RefreshOptions, paths: RefreshPaths) -> None:
+def record_published_state(options: RefreshOptions, paths: RefreshPaths, bi_files: list[Path]) -> None:
     """After a publish: what it was built from, so the next refresh can tell whether anything
-    changed (written after the swap: a record older than the published file only rebuilds more)."""
-    state = {"published_at": StepLog.now(), **build_identity(options), "vars": effective_vars(options)}
+    changed (written after the swap: a record older than the published file only rebuilds more),
+    and the BI files it wrote."""
+    state = {
+        "published_at": StepLog.now(), **build_identity(options), "vars": effective_vars(options),
+        "bi": {"per_workspace": options.per_workspace, "files": [str(path) for path in bi_files]},
+    }
     # no record at all rather than half of one: the next refresh then rebuilds everything
     paths.published_state.unlink(missing_ok=True)
     paths.published_manifest.parent.mkdir(exist_ok=True)
@@ -801,10 +819,26 @@ def raw_file_rows(connection, name: str) -> int:
     return connection.execute(f"select count(*) from {reader}", [name]).fetchone()[0]
 
 
+def published_bi_files(paths: RefreshPaths) -> list[Path]:
+    """The BI files the last publish wrote (none without its record)."""
+    try:
+        return [Path(name) for name in json.loads(paths.published_state.read_text())["bi"]["files"]]
+    except (OSError, ValueError, KeyError, TypeError):
+        return []
+
+
+def obsolete_bi_files(options: RefreshOptions, paths: RefreshPaths) -> list[Path]:
+    """The per-workspace files the last publish wrote, as siblings of this publish's BI file: a
+    record copied with the warehouse never names another warehouse's files."""
+    prefix = options.bi.stem + "__"
+    return [options.bi.with_name(path.name) for path in published_bi_files(paths) if path.name.startswith(prefix)]
+
+
 def unchanged_since_publish(options: RefreshOptions, paths: RefreshPaths) -> str | None:
     """Why the published warehouse is already current, or None when a build is needed.
 
-    Current means: same dbt arguments and project files as the last publish, raw tables read
+    Current means: same dbt arguments, project files and BI files (still there) as the last
+    publish, raw tables read
     from files (--raw-path) whose listing (name, size, modification time) holds no file that
     a staging base table of the published warehouse has not read (its rows' `_raw_file_hash`)
     except empty ones, and none of those it has read changed or went, and no stored row
@@ -824,6 +858,13 @@ def unchanged_since_publish(options: RefreshOptions, paths: RefreshPaths) -> str
     except (OSError, ValueError):
         return None
     if state.get("dbt_args") != build_identity(options)["dbt_args"] or state.get("project") != project_fingerprint(options.project_dir):
+        return None
+    bi_files = published_bi_files(paths)
+    if (
+        (state.get("bi") or {}).get("per_workspace") != options.per_workspace
+        or bi_files[:1] != [options.bi]
+        or not all(path.exists() for path in bi_files)
+    ):
         return None
     try:
         connection = duckdb.connect(str(paths.published), read_only=True)

@@ -498,7 +498,7 @@ def files_vars(raw: Path) -> list[str]:
 
 def refresh_step(name: str, raw: Path, workdir: Path, db_path: Path, extra: list[str] | None = None) -> Measurement:
     """`scripts/refresh.py` (the scheduler's command: changes check, copy, incremental
-    `dbt build` with its data tests, checkpoint, swap), without the GX validation."""
+    `dbt build` with its data tests, BI file, checkpoint, swaps), without the GX validation."""
     state = db_path.with_name(db_path.name + ".refresh")
     run_results = state / "target" / "run_results.json"
     run_results.unlink(missing_ok=True)
@@ -526,6 +526,21 @@ def refresh_step(name: str, raw: Path, workdir: Path, db_path: Path, extra: list
     if summary.get("failed"):
         measurement.detail["failed"] = summary["failed"]
     return measurement
+
+
+def publish_step(workdir: Path, db_path: Path) -> Measurement:
+    """`scripts/publish_bi.py --per-workspace` on the refreshed warehouse: the BI file (the
+    marts alone) and one file per workspace."""
+    target = workdir / "bi" / "warehouse_bi.duckdb"
+    target.parent.mkdir(exist_ok=True)
+    command = [sys.executable, str(ROOT / "scripts" / "publish_bi.py"), "--db", str(db_path), "--bi", str(target), "--per-workspace"]
+    code, seconds, rss, cpu = run_measured(command, dbt_env(workdir, db_path), workdir / "logs" / "publish_bi.out")
+    files = sorted(target.parent.glob("*.duckdb"))
+    return Measurement(
+        "publish_bi", "scripts/publish_bi.py --per-workspace", seconds, rss, code, cpu,
+        detail={"files": len(files), "bi_bytes": target.stat().st_size if target.exists() else None,
+                "all_bytes": sum(file.stat().st_size for file in files)},
+    )
 
 
 def bench_scale(contacts: int, args: argparse.Namespace, root: Path, record, progress_step) -> None:
@@ -574,6 +589,9 @@ def bench_scale(contacts: int, args: argparse.Namespace, root: Path, record, pro
 
     progress_step(f"{contacts:,}: no-change dbt build (no skip)")
     record(dbt_step("no_change_dbt", ["build", *files_vars(landing)], workdir, inc_db))
+
+    progress_step(f"{contacts:,}: BI files, one per workspace too")
+    record(publish_step(workdir, inc_db))
 
     if not args.keep_data:
         shutil.rmtree(workdir, ignore_errors=True)
@@ -850,7 +868,7 @@ def render(results: dict[str, Any]) -> str:
         found = (get(s, name, "detail") or {}).get("steps") or {}
         if not found:
             return "–"
-        return " / ".join(fmt_s(found.get(step)) for step in ("copy", "build")) + " / " + fmt_s(
+        return " / ".join(fmt_s(found.get(step)) for step in ("copy", "build", "bi")) + " / " + fmt_s(
             (found.get("checkpoint") or 0) + (found.get("publish") or 0)
         )
 
@@ -882,8 +900,14 @@ def render(results: dict[str, Any]) -> str:
     row("– the whole `dbt run --select fct_order_attribution`", [cell(s, "fct_alone") for s in scales])
     row("warehouse file", [fmt_mb((get(s, "full_build", "detail") or {}).get("db_bytes", 0) / 2**20) for s in scales])
     row("setup: `refresh.py --full-refresh` without the last day", [cell(s, "base_build") for s in scales])
-    row("**one-day refresh** (`refresh.py`: copy, incremental `dbt build`, checkpoint, swap)", [cell(s, "one_day_incremental") for s in scales])
-    row("– its steps: copy / `dbt build` / checkpoint and swap", [steps(s, "one_day_incremental") for s in scales])
+    row("**one-day refresh** (`refresh.py`: copy, incremental `dbt build`, BI file, checkpoint, swaps)", [cell(s, "one_day_incremental") for s in scales])
+    row("– its steps: copy / `dbt build` / BI file / checkpoint and swap", [steps(s, "one_day_incremental") for s in scales])
+    row("BI files: `publish_bi.py --per-workspace` (the BI file and one per workspace)", [cell(s, "publish_bi") for s in scales])
+    row("– files written, and their size: BI file / all of them", [
+        f"{(get(s, 'publish_bi', 'detail') or {}).get('files', '–')}: "
+        f"{fmt_mb(((get(s, 'publish_bi', 'detail') or {}).get('bi_bytes') or 0) / 2**20)} / "
+        f"{fmt_mb(((get(s, 'publish_bi', 'detail') or {}).get('all_bytes') or 0) / 2**20)}" for s in scales
+    ])
     row("**no change** (`refresh.py`: nothing new, nothing to do)", [cell(s, "no_change") for s in scales])
     row("no change, `dbt build` (no skip: base tables read nothing, the rest rebuilds)", [cell(s, "no_change_dbt") for s in scales])
     row("– models / data tests (node times)", [parts(s, "no_change_dbt") for s in scales])

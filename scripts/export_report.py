@@ -6,9 +6,10 @@ The "export campaign data" button of the platform, for the command line and sche
     python scripts/export_report.py --mart campaign_orders --workspace ws_1 \\
         --campaign cmp_7 --from 2026-01-01 --to 2026-01-31 --format xlsx --out orders.xlsx
 
-Reads the DuckDB file read-only (default: $DBT_DUCKDB_PATH or warehouse.duckdb in the repo
-root). Only the public marts of docs/contract.md#marts can be exported (a whitelist); identifiers come from
-that whitelist and the database's own catalogue, and every user value is passed as a query
+Reads the BI file read-only (default: $MSGWH_BI_PATH, else `<warehouse stem>_bi.duckdb` beside
+$DBT_DUCKDB_PATH or warehouse.duckdb in the repo root: the marts alone, see msgwh/bi.py).
+Only the public marts of docs/contract.md#marts can be exported (a whitelist); identifiers come
+from that whitelist and the database's own catalogue, and every user value is passed as a query
 parameter, never formatted into the SQL.
 
 One send's data as a marketer downloads it: a password-protected workbook of four sheets
@@ -46,6 +47,11 @@ from typing import NamedTuple
 import duckdb
 
 ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from msgwh import bi  # noqa: E402
+
 DEFAULT_SCHEMA = "marts"
 
 # docs/contract.md#marts: the marts that may be exported, each with the columns its date range filters on,
@@ -82,7 +88,8 @@ class ExportError(Exception):
 
 
 def default_db_path() -> str:
-    return os.environ.get("DBT_DUCKDB_PATH") or str(ROOT / "warehouse.duckdb")
+    """The BI file (the marts alone, msgwh/bi.py): exports never open the private warehouse."""
+    return str(bi.bi_path(Path(os.environ.get("DBT_DUCKDB_PATH") or ROOT / "warehouse.duckdb")))
 
 
 def parse_date(value: str) -> dt.date:
@@ -105,7 +112,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--to", dest="date_to", type=parse_date, metavar="DATE", help="last local date to keep, inclusive (YYYY-MM-DD)")
     parser.add_argument("--format", dest="fmt", required=True, choices=("csv", "xlsx"), help="output format")
     parser.add_argument("--out", required=True, type=Path, metavar="FILE", help="file to write")
-    parser.add_argument("--db", default=None, metavar="PATH", help="DuckDB file (default: $DBT_DUCKDB_PATH or warehouse.duckdb)")
+    parser.add_argument("--db", default=None, metavar="PATH", help="DuckDB file (default: the BI file, $MSGWH_BI_PATH or warehouse_bi.duckdb)")
     parser.add_argument("--schema", default=DEFAULT_SCHEMA, help=argparse.SUPPRESS)
     return parser
 
@@ -740,7 +747,7 @@ def build_workbook_parser() -> argparse.ArgumentParser:
             "never an option value)",
         )
         command.add_argument("--access", type=Path, default=DEFAULT_ACCESS_FILE, metavar="FILE", help="access file (default: config/access.yml)")
-        command.add_argument("--db", default=None, metavar="PATH", help="DuckDB file (default: $DBT_DUCKDB_PATH or warehouse.duckdb)")
+        command.add_argument("--db", default=None, metavar="PATH", help="DuckDB file (default: the BI file, $MSGWH_BI_PATH or warehouse_bi.duckdb)")
     return parser
 
 

@@ -8,9 +8,9 @@
 One refresh at a time per warehouse (a lock next to it). The published file is never written:
 dbt builds a copy of it under <warehouse>.refresh/work/, the data tests run inside `dbt build`,
 scripts/validate.py checks the marts, and only then is the copy checkpointed and swapped in with
-an atomic rename. BI readers holding the old file keep reading it; new connections see the new
-state. A failing refresh publishes nothing and keeps its working copy for inspection until the
-next refresh. Each step logs a line (UTC time, step, status, duration) on stderr; dbt's output
+an atomic rename, together with the BI file (the marts alone, which BI tools open). Readers
+holding an old file keep reading it; new connections see the new state. A failing refresh
+publishes nothing and keeps its working copy for inspection until the next refresh. Each step logs a line (UTC time, step, status, duration) on stderr; dbt's output
 goes to stdout and to <warehouse>.refresh/logs/. The outcome of the last run is in
 <warehouse>.refresh/last_refresh.json.
 """
@@ -66,6 +66,16 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         default=Path(os.environ.get("DBT_DUCKDB_PATH") or "warehouse.duckdb"),
         help="the published warehouse file (default: $DBT_DUCKDB_PATH or warehouse.duckdb)",
     )
+    parser.add_argument(
+        "--bi",
+        type=Path,
+        help="the published BI file, the marts alone (default: $MSGWH_BI_PATH or <warehouse stem>_bi.duckdb beside it)",
+    )
+    parser.add_argument(
+        "--per-workspace",
+        action="store_true",
+        help="also publish one BI file per workspace, <BI stem>__<workspace_id>.duckdb, holding only its rows",
+    )
     parser.add_argument("--raw-path", type=Path, help="read the raw tables from files in this directory (var raw_path)")
     parser.add_argument("--full-refresh", action="store_true", help="rebuild incremental models from scratch")
     parser.add_argument(
@@ -117,6 +127,8 @@ def main(argv: list[str] | None = None) -> int:
         dbt_executable=args.dbt,
         quiet=args.quiet,
         always_build=args.always_build,
+        bi_file=args.bi,
+        per_workspace=args.per_workspace,
     )
     try:
         return refresh_lib.refresh(options)

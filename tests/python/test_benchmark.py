@@ -142,11 +142,12 @@ def _scale(factor):
             "layers": {"staging base tables": [22, 1.0], "marts": [58, 1.0], "data tests": [310, 1.0], "other": [10, 0.0]}}),
         _measurement("fct_alone", 10.0 * factor, fct_seconds=3.0 * factor),
         _measurement("one_day_incremental", 8.0 * factor, nodes=600,
-                    detail={"steps": {"copy": 1.0, "build": 6.0 * factor, "checkpoint": 0.5, "publish": 0.1},
+                    detail={"steps": {"copy": 1.0, "build": 6.0 * factor, "bi": 0.25 * factor, "checkpoint": 0.5, "publish": 0.1},
                             "layers": {"staging base tables": [22, 2.0 * factor], "data tests": [300, 1.5 * factor]},
                             "span_seconds": 4.5 * factor, "slowest_nodes": [["base_raw__contacts", 1.5], ["dim_contacts", 0.5]]}),
         _measurement("no_change", 6.0 * factor),
         _measurement("no_change_dbt", 50.0 * factor),
+        _measurement("publish_bi", 0.5 * factor, detail={"files": 6, "bi_bytes": 2**28, "all_bytes": 2**29}),
     ]
 
 
@@ -169,7 +170,8 @@ def test_document_shows_ratios_targets_and_machine():
     assert "No verdicts: 1,000,000 contacts, the scale the targets are set for, was not measured." in text
     assert "Linearity: 10,000 vs 1,000 contacts (10× the contacts)" in text
     assert "## Fixed cost" not in text  # 1,000 contacts is a tenth of the largest scale, not "almost no data"
-    assert "1.0 s / 6.0 s / 0.6 s" in text
+    assert "1.0 s / 6.0 s / 0.2 s / 0.6 s" in text
+    assert "| – files written, and their size: BI file / all of them | 6: 256 MB / 512 MB |" in text
     assert "| – load / join | 1.5 s · CPU 2.5 s / 0.5 s · CPU 0.8 s (22 tables, 2,200 rows) |" in text
     assert "| – its nodes | 400 (80 models, 310 data tests, 0 unit tests, 0 seeds, 10 other) |" in text
     # the per-node fixed cost only where the data is negligible: the smallest scale

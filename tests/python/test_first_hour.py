@@ -77,6 +77,23 @@ def test_source_freshness_passes_on_the_demo_and_fails_on_stale_data(demo_copy):
     assert re.match(r"newest row at 2026-10-31 \d\d:\d\d, \d+\.\d days old", lines["shop_orders"])
 
 
+def test_make_build_publishes_the_bi_file_that_exports_read(demo_copy, tmp_path):
+    """`make build` ends with scripts/publish_bi.py: warehouse_bi.duckdb beside the warehouse
+    holds the marts alone, and an export with no --db reads it."""
+    recipe = re.search(r"^build:.*\n((?:\t.*\n)+)", (REPO / "Makefile").read_text(), flags=re.M)
+    assert recipe and "scripts/publish_bi.py" in recipe.group(1)
+    published = run([sys.executable, "scripts/publish_bi.py"], demo_copy)
+    assert published.returncode == 0, published.stderr
+    bi_file = demo_copy.with_name("warehouse_bi.duckdb")
+    assert query(bi_file, "select distinct table_schema from information_schema.tables") == [("marts",)]
+    out = tmp_path / "orders.csv"
+    exported = run([sys.executable, "scripts/export_report.py", "--mart", "campaign_orders", "--workspace", "w01",
+                    "--format", "csv", "--out", str(out)], demo_copy)
+    assert exported.returncode == 0, exported.stderr
+    rows = len(out.read_text().splitlines()) - 1
+    assert rows == query(bi_file, "select count(*) from marts.campaign_orders where workspace_id = 'w01'")[0][0] > 0
+
+
 def test_refresh_publishes_the_demo_without_options(demo_copy):
     env = {k: v for k, v in os.environ.items() if not k.startswith("DBT_")}
     env.update(DBT_PROFILES_DIR=str(REPO), DBT_SEND_ANONYMOUS_USAGE_STATS="false")

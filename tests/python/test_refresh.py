@@ -20,9 +20,11 @@ from pathlib import Path
 
 import pytest
 
+from msgwh import bi
 from msgwh import refresh as refresh_lib
 from tests.conftest import BIN, REPO, dbt_env, query
-from tests.python.incremental_data import raw_file_hashes
+from tests.python.test_bi_file import rows_per_workspace, tables_of
+from tests.python.incremental_data import differences, raw_file_hashes
 
 SCRIPT = REPO / "scripts" / "refresh.py"
 VALIDATOR = REPO / "scripts" / "validate.py"
@@ -77,9 +79,11 @@ def signature(path: Path) -> tuple[str, int, int, int]:
 
 
 def own_copy(published: Path, tmp_path: Path) -> Path:
-    """A private published warehouse for a test that refreshes (same file name: the catalog)."""
+    """A private published warehouse and its BI file for a test that refreshes (same file
+    names: the catalog)."""
     db = tmp_path / published.name
     shutil.copy2(published, db)
+    shutil.copy2(bi.bi_path(published), bi.bi_path(db))
     return db
 
 
@@ -141,6 +145,12 @@ def test_first_refresh_builds_validates_and_publishes(first_refresh):
         assert "step=validate status=ok" in result.stderr
     else:
         assert "step=validate status=skipped" in result.stderr
+    # the BI file beside it: the marts alone, in the same state
+    assert "step=bi status=ok" in result.stderr
+    bi_file = db.with_name("warehouse_bi.duckdb")
+    assert {schema for schema, _ in tables_of(bi_file)} == {"marts"}
+    assert tables_of(bi_file) == {(schema, table) for schema, table in tables_of(db) if schema == "marts"}
+    assert query(bi_file, STATE) == query(db, STATE)
     # self-contained: checkpointed, no WAL beside it, working copy moved away
     assert not refresh_lib.wal_of(db).exists()
     paths = refresh_lib.RefreshPaths(db)
@@ -162,9 +172,13 @@ def test_reader_keeps_reading_during_refresh_then_sees_new_state(published, raw_
     stop = tmp_path / "stop"
     reader_script = tmp_path / "reader.py"
     reader_script.write_text(READER)
-    reader = subprocess.Popen(
-        [sys.executable, str(reader_script), str(db), str(stop), STATE], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-    )
+    # one reader on the warehouse, one on the BI file: both files are swapped
+    readers = {
+        file: subprocess.Popen(
+            [sys.executable, str(reader_script), str(file), str(stop), STATE], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        )
+        for file in (db, bi.bi_path(db))
+    }
     log = tmp_path / "refresh.err"
     with log.open("w") as sink:
         refresh = subprocess.Popen(
@@ -188,17 +202,55 @@ def test_reader_keeps_reading_during_refresh_then_sees_new_state(published, raw_
             if refresh.poll() is None:
                 refresh.kill()
     stop.touch()
-    output, _ = reader.communicate(timeout=60)
-    lines = [json.loads(line) for line in output.splitlines() if line.startswith("[")]
-    errors = [line for line in lines if line[0] == "error"]
-    assert reader.returncode == 0 and not errors, output[-3000:]
-    during = [values for kind, values in lines if kind == "old"]
-    assert len(during) >= 20, "the reader did not query throughout the refresh"
-    assert all(values == old_state for values in during), "a reader saw a changed or half-written state"
     new_state = [str(v) for v in query(db, STATE)[0]]
     assert new_state != old_state, "the refresh with other data should change the marts"
-    assert lines[-1] == ["new", new_state], "after reconnecting the reader must see the new state"
+    for file, reader in readers.items():
+        output, _ = reader.communicate(timeout=60)
+        lines = [json.loads(line) for line in output.splitlines() if line.startswith("[")]
+        errors = [line for line in lines if line[0] == "error"]
+        assert reader.returncode == 0 and not errors, output[-3000:]
+        during = [values for kind, values in lines if kind == "old"]
+        assert len(during) >= 20, f"the reader of {file.name} did not query throughout the refresh"
+        assert all(values == old_state for values in during), f"a reader of {file.name} saw a changed or half-written state"
+        assert lines[-1] == ["new", new_state], f"after reconnecting the reader of {file.name} must see the new state"
     assert not refresh_lib.wal_of(db).exists()
+
+
+@pytest.mark.dbt
+def test_an_interrupted_refresh_publishes_nothing_and_the_next_one_equals_a_full_build(published, raw_small, tmp_path):
+    """SIGTERM while dbt builds (a scheduler's timeout): exit 143, the warehouse and the BI file
+    untouched. The next refresh starts over and publishes marts equal, row for row, to a full
+    build on the same data (the shared first refresh); the copy has no publish record, so both
+    refreshes rebuild every model."""
+    db = own_copy(published, tmp_path)
+    before, bi_before = signature(db), signature(bi.bi_path(db))
+    dbt_log = refresh_lib.RefreshPaths(db).logs / "dbt_build.out"
+    log = tmp_path / "refresh.err"
+    with log.open("w") as sink:
+        refresh = subprocess.Popen(
+            [sys.executable, str(SCRIPT), "--db", str(db), "--quiet", "--raw-path", str(raw_small), "--skip-validate"],
+            cwd=REPO, env=refresh_env(), stdout=subprocess.DEVNULL, stderr=sink, text=True,
+        )
+        try:
+            deadline = time.monotonic() + 300
+            # in the middle: some models written into the working copy, most not yet
+            while not (dbt_log.exists() and dbt_log.read_text().count(" OK created ") >= 5):
+                assert refresh.poll() is None, "the refresh ended before it could be interrupted:\n" + log.read_text()
+                assert time.monotonic() < deadline, "dbt did not start building:\n" + log.read_text()
+                time.sleep(0.1)
+            refresh.send_signal(signal.SIGTERM)
+            assert refresh.wait(timeout=120) == 128 + signal.SIGTERM, log.read_text()
+        finally:
+            if refresh.poll() is None:
+                refresh.kill()
+    assert "published=untouched" in log.read_text() and "step=publish" not in log.read_text()
+    assert signature(db) == before and signature(bi.bi_path(db)) == bi_before
+
+    again = run_refresh(db, "--raw-path", str(raw_small), "--skip-validate")
+
+    assert again.returncode == 0 and "done status=published" in again.stderr, explain(again)
+    assert differences(db, published) == {}
+    assert differences(bi.bi_path(db), bi.bi_path(published)) == {}
 
 
 def project_copy(tmp_path: Path) -> Path:
@@ -247,7 +299,7 @@ def project_copy_with_failing_test(tmp_path: Path) -> Path:
 @pytest.mark.dbt
 def test_failing_data_test_publishes_nothing(published, raw_small, tmp_path):
     db = own_copy(published, tmp_path)
-    before = signature(db)
+    before, bi_before = signature(db), signature(bi.bi_path(db))
     project = project_copy_with_failing_test(tmp_path)
     # the staging view is rebuilt in the working copy, then the data test fails
     result = run_refresh(
@@ -256,6 +308,7 @@ def test_failing_data_test_publishes_nothing(published, raw_small, tmp_path):
     )
     assert result.returncode == refresh_lib.EXIT_BUILD_FAILED, explain(result)
     assert signature(db) == before, "a failed refresh changed the published file"
+    assert signature(bi.bi_path(db)) == bi_before, "a failed refresh changed the BI file"
     assert "step=build status=failed" in result.stderr
     assert "failed node: test.msgwh.assert_refresh_canary_fails (fail)" in result.stderr
     assert "published=untouched" in result.stderr
@@ -431,8 +484,16 @@ def test_refresh_with_nothing_new_does_nothing_and_builds_when_a_file_lands(raw_
 
     shutil.copy(later / "shop_orders" / "later.parquet", landing / "shop_orders" / "later.parquet")
     shutil.copy(later / "message_events" / "later.parquet", landing / "message_events" / "later.parquet")
-    landed = run_refresh(db, *args)
+    landed = run_refresh(db, *args, "--per-workspace")
     assert landed.returncode == 0 and "done status=published" in landed.stderr, explain(landed)
+    # one BI file per workspace, each with its rows and no other's
+    everyone = rows_per_workspace(bi.bi_path(db))
+    workspaces = sorted(row[0] for row in query(db, "select workspace_id from staging.stg_raw__workspaces"))
+    assert len(workspaces) > 1
+    for workspace in workspaces:
+        assert rows_per_workspace(bi.workspace_file(bi.bi_path(db), workspace)) == {
+            table: {workspace: rows[workspace]} if workspace in rows else {} for table, rows in everyone.items()
+        }
     assert "step=build status=ok" in landed.stderr
     assert query(db, "select count(*) from marts.fct_order_attribution")[0][0] > orders_before
     # the new files' rows were added; workspaces, with no new file, got no new row version
@@ -440,7 +501,7 @@ def test_refresh_with_nothing_new_does_nothing_and_builds_when_a_file_lands(raw_
     assert query(db, f"select count(*) from staging.base_raw__shop_orders where _raw_file_hash = {later_hash}")[0][0] > 0
     assert query(db, "select count(distinct _loaded_at) from staging.base_raw__workspaces") == [(1,)]
 
-    again = run_refresh(db, *args)
+    again = run_refresh(db, *args, "--per-workspace")
     assert again.returncode == 0 and "done status=current" in again.stderr, explain(again)
 
 
@@ -467,6 +528,8 @@ def test_a_changed_project_file_changes_the_fingerprint(tmp_path):
         pytest.param([], "as published", True, id="no-raw-path"),
         pytest.param(["--raw-path"], "other project", True, id="project-changed"),
         pytest.param(["--raw-path"], "missing", True, id="no-published-state"),
+        pytest.param(["--raw-path"], "no BI file", True, id="bi-file-missing"),
+        pytest.param(["--raw-path", "--per-workspace"], "as published", True, id="per-workspace-not-published"),
     ],
 )
 def test_refresh_skips_only_when_nothing_changed(published, raw_small, tmp_path, options, state, builds):
@@ -482,6 +545,9 @@ def test_refresh_skips_only_when_nothing_changed(published, raw_small, tmp_path,
     recorded["project"] = refresh_lib.project_fingerprint(REPO)
     if state == "other project":
         recorded["project"] = "0" * 64
+    recorded["bi"]["files"] = [str(bi.bi_path(db).absolute())]
+    if state == "no BI file":
+        bi.bi_path(db).unlink()
     if state != "missing":
         paths.published_state.write_text(json.dumps(recorded))
     called = tmp_path / "dbt_was_called"
@@ -559,3 +625,17 @@ def test_a_changed_macro_rebuilds_the_models_that_use_it(published, raw_small, t
     assert " fct_order_attribution" not in rebuilt and " base_raw__contacts" not in rebuilt
     after = set(query(db, EMAIL_HASHES))
     assert before and after and not before & after
+
+
+def test_obsolete_bi_files_are_this_warehouse_s_per_workspace_files_only(tmp_path):
+    """A publish removes the per-workspace files the last one wrote and this one did not, and
+    nothing else: not the shared BI file, nor files of the warehouse a record was copied from."""
+    db = tmp_path / "warehouse.duckdb"
+    paths = refresh_lib.RefreshPaths(db)
+    paths.state_dir.mkdir()
+    elsewhere = Path("/elsewhere")
+    paths.published_state.write_text(json.dumps({"bi": {"per_workspace": True, "files": [
+        str(elsewhere / "warehouse_bi.duckdb"), str(elsewhere / "warehouse_bi__w1.duckdb"), str(elsewhere / "other__w2.duckdb"),
+    ]}}))
+    options = refresh_lib.RefreshOptions(published=db)
+    assert refresh_lib.obsolete_bi_files(options, paths) == [tmp_path / "warehouse_bi__w1.duckdb"]
