@@ -198,6 +198,14 @@ RAW_TABLES: dict[str, list[tuple[str, str]]] = {
         ("imported_at", "timestamp"),
         ("file_name", "varchar"),
     ],
+    "holdouts": [
+        ("workspace_id", "varchar"),
+        ("campaign_id", "varchar"),
+        ("flow_id", "varchar"),
+        ("contact_id", "varchar"),
+        ("holdout_group", "varchar"),
+        ("assigned_at", "timestamp"),
+    ],
     "fx_rates": [
         ("rate_date", "date"),
         ("from_currency", "varchar"),
@@ -223,6 +231,7 @@ EVENT_TYPES = ("delivered", "read", "clicked", "quick_reply", "cta_click", "fail
 COUPON_SOURCE_TYPES = ("campaign", "flow", "popup")
 LINK_TYPES = ("product", "checkout")
 NETWORKS = ("tune", "everflow", "impact", "other")
+HOLDOUT_GROUPS = ("treatment", "control")
 
 
 # When a row of each raw table arrives, as far as its own columns tell: the column
@@ -251,6 +260,7 @@ ARRIVAL_COLUMN: dict[str, str | None] = {
     "creatives": None,
     "affiliate_postbacks": "received_at",
     "manual_revenue_imports": "imported_at",
+    "holdouts": "assigned_at",
     "fx_rates": "rate_date",
 }
 

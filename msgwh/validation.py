@@ -58,6 +58,8 @@ ROLLUP_SOURCE_TYPES = ("campaign", "flow", "helpdesk", "popup", "affiliate", "un
 # rollups: `none` on unattributed revenue, `unknown` on a credit without a channel, `all` on the period row
 ROLLUP_CHANNELS = (*CHANNELS, "none", "unknown", "all")
 DISPOSITIONS = ("rejected", "field_nulled", "dropped_in_attribution")
+ATTRIBUTION_MODELS = ("last_touch", "first_touch", "linear", "position_based", "time_decay")
+JOURNEY_SOURCE_TYPES = ("campaign", "flow")
 
 Range = tuple[float | None, float | None]
 NON_NEGATIVE: Range = (0, None)
@@ -107,6 +109,23 @@ MARTS: tuple[MartSpec, ...] = (
             **_ranges(NON_NEGATIVE, "gross_revenue", "net_revenue", "refund_amount", "stitched_contacts"),
             "window_days": (0, 365),
         },
+    ),
+    MartSpec(
+        "fct_order_touch_credits",
+        grain=("workspace_id", "order_id", "attribution_model", "touch_event_id"),
+        not_null=("touch_at", "touch_position", "path_length", "contact_id", "credit_share",
+                  "credited_gross_revenue", "credited_net_revenue"),
+        allowed={"attribution_model": ATTRIBUTION_MODELS, "source_type": JOURNEY_SOURCE_TYPES,
+                 "touch_event_type": TOUCH_EVENT_TYPES, "channel": CHANNELS},
+        ranges={**_ranges(NON_NEGATIVE, "credited_gross_revenue", "credited_net_revenue"),
+                "credit_share": RATE, "touch_position": (1, None), "path_length": (1, None)},
+    ),
+    MartSpec(
+        "attribution_model_comparison",
+        grain=("workspace_id", "source_type", "source_id", "attribution_model"),
+        not_null=("credited_orders", "gross_revenue", "net_revenue", "net_revenue_vs_last_touch"),
+        allowed={"attribution_model": ATTRIBUTION_MODELS, "source_type": JOURNEY_SOURCE_TYPES},
+        ranges=_ranges(NON_NEGATIVE, "credited_orders", "gross_revenue", "net_revenue"),
     ),
     MartSpec(
         "fct_affiliate_conversions",

@@ -271,6 +271,11 @@ SIGNUP_SOURCES = {
 }
 IDENTITY_METHODS = ["checkout_optin", "login_widget", "manual_merge", "shopify_customer_id"]
 
+# holdout experiments (docs/attribution.md#holdout-lift): the chance that a contact of each group
+# places an order within the lift window; their difference is the true absolute lift
+HOLDOUT_CONVERSION = {"control": 0.05, "treatment": 0.11}
+HOLDOUT_WINDOW_DAYS = 7
+
 LONG_NAME = ("Super-long name " + "ÄÖÜ ß 😀 \"quoted\" 'single' , semi; " * 40).strip()
 
 
@@ -493,6 +498,18 @@ _bk("manual_revenue_imports", "null_amount", _where("amount is null"))
 _bk("manual_revenue_imports", "absurd_amount", _where("amount >= 999999999"))
 _bk("manual_revenue_imports", "future_timestamp", _where(f"conversion_date >= date '{FUTURE}-01-01'"))
 _bk("manual_revenue_imports", EXACT_DUP, "EXACT")
+_bk("holdouts", "null_contact_id", _where("contact_id is null"))
+_bk("holdouts", "unknown_workspace", _where(f"workspace_id = '{UNKNOWN_WS}'"))
+_bk("holdouts", "unknown_contact", _where("contact_id like 'c9%'"))
+_bk("holdouts", "unknown_campaign", _where("campaign_id like 'cp9%'"))
+_bk("holdouts", "campaign_and_flow", _where("campaign_id is not null and flow_id is not null"))
+_bk("holdouts", "unknown_group", _where("holdout_group not in ('treatment', 'control')"))
+_bk("holdouts", "contact_in_both_groups",
+    "select count(*) from (select workspace_id, campaign_id, flow_id, contact_id from {t} "
+    "where holdout_group in ('treatment', 'control') group by all having count(distinct holdout_group) > 1)",
+    "the same send and contact in treatment and control: both rows are rejected")
+_bk("holdouts", "future_timestamp", _where(f"assigned_at >= timestamp '{FUTURE}-01-01'"))
+_bk("holdouts", EXACT_DUP, "EXACT")
 _bk("fx_rates", "null_rate", _where("rate is null"))
 _bk("fx_rates", EXACT_DUP, "EXACT")
 
@@ -570,7 +587,7 @@ class Generator:
             ("campaigns, flows, popups, agents, offers", self.dimensions),
             ("flow runs and helpdesk conversations", self.runs_and_conversations),
             ("messages (campaigns, flows, helpdesk)", self.messages_phase1),
-            ("shop orders", self.orders),
+            ("holdout experiments and shop orders", self.orders),
             ("post-purchase flows", self.post_purchase),
             ("message ids", self.number_messages),
             ("message events", self.events),
@@ -1330,6 +1347,7 @@ class Generator:
             union all select * from strangers
         ) where created_s < {STOP}
         """)
+        self.holdouts()
         self.sql(f"""
         create table g_orders as
         with resolved as (
@@ -1381,7 +1399,11 @@ class Generator:
         )
         select p.ws, p.origin, p.contact_num, p.person_num, p.cust_num, p.country, p.okey, p.created_s,
             p.link_num, p.currency,
-            row_number() over (partition by p.ws order by p.created_s, p.okey)::INTEGER as order_num,
+            -- the experiment's orders are numbered after the others, which keep their ids
+            (row_number() over (partition by p.ws, p.origin = 'holdout' order by p.created_s, p.okey)
+             + case when p.origin = 'holdout'
+                    then count(*) filter (where p.origin <> 'holdout') over (partition by p.ws) else 0 end
+            )::INTEGER as order_num,
             round(p.subtotal_ws * fx.per_usd_to / fxw.per_usd_ws, 2) as subtotal,
             p.pct, p.code1, p.code2
         from priced p
@@ -1389,6 +1411,86 @@ class Generator:
                            unnest({sql_str(list(FX_PER_USD.values()))}) as per_usd_to) fx on p.currency = fx.ccy
         inner join (select unnest({sql_str(list(FX_PER_USD))}) as ccy,
                            unnest({sql_str(list(FX_PER_USD.values()))}) as per_usd_ws) fxw on p.ws_currency = fxw.ccy
+        """)
+
+    def holdouts(self) -> None:
+        """Each shop splits the audience of its largest campaign and flow into treatment (the
+        recipients) and control (as many comparable contacts, not messaged). The people in an
+        experiment have one contact, no shop account and no other order, so every order they
+        place is the experiment's: one guest order (with their e-mail) within the lift window,
+        with the chance HOLDOUT_CONVERSION gives their group; the true lift is the difference."""
+        self.sql(f"""
+        create table g_holdouts as
+        with eligible as (
+            select c.ws, c.contact_num, c.created_s,
+                -- each person takes part in one experiment: the campaign's or the flow's
+                case when uu(c.ws, c.contact_num, 0, 0, 'hexp') < 0.5 then 1 else 2 end as src
+            from g_contacts c
+            where c.is_shop and c.email is not null
+              and not exists (select 1 from g_contacts c2
+                              where c2.ws = c.ws and c2.person_num = c.person_num and c2.contact_num <> c.contact_num)
+              and not exists (select 1 from g_customers k where k.ws = c.ws and k.person_num = c.person_num)
+              and not exists (select 1 from g_orders_pre o where o.ws = c.ws and o.person_num = c.person_num)
+        ),
+        sends as (
+            select ws, src, parent_num, contact_num, min(sent_s) as sent_s
+            from g_msg1
+            where is_shop and src in (1, 2)
+            group by all
+        ),
+        chosen as (
+            select ws, src, parent_num
+            from (select ws, src, parent_num, min(sent_s) as first_s, count(*) as recipients from sends group by all)
+            where first_s < {{STOP}} - ({HOLDOUT_WINDOW_DAYS} + 1) * 86400
+            qualify row_number() over (partition by ws, src order by recipients desc, parent_num) = 1
+        ),
+        treatment as (
+            select s.ws, s.src, s.parent_num, s.contact_num, 'treatment' as holdout_group,
+                s.sent_s - 60 - floor(uu(s.ws, s.contact_num, s.parent_num, s.src, 'hass') * 600)::BIGINT as assigned_s
+            from sends s
+            inner join chosen x on s.ws = x.ws and s.src = x.src and s.parent_num = x.parent_num
+            inner join eligible e on s.ws = e.ws and s.contact_num = e.contact_num and s.src = e.src
+            where s.sent_s + {HOLDOUT_WINDOW_DAYS} * 86400 < {{STOP}}
+        ),
+        spans as (
+            select ws, src, parent_num, count(*) as n_treatment, min(assigned_s) as first_s, max(assigned_s) as last_s
+            from treatment
+            group by all
+        ),
+        control_candidates as (
+            select e.ws, e.src, x.parent_num, e.contact_num, x.n_treatment,
+                x.first_s + floor(uu(e.ws, e.contact_num, x.parent_num, e.src, 'hass') * (x.last_s - x.first_s + 1))::BIGINT
+                    as assigned_s
+            from eligible e
+            inner join spans x on e.ws = x.ws and e.src = x.src
+            where not exists (select 1 from sends s
+                              where s.ws = e.ws and s.src = e.src and s.parent_num = x.parent_num
+                                and s.contact_num = e.contact_num)
+        ),
+        control as (
+            select ws, src, parent_num, contact_num, 'control' as holdout_group, assigned_s
+            from (select *, count(*) over (partition by ws, src) as n_candidates from control_candidates
+                  where (select created_s from g_contacts c where c.ws = control_candidates.ws
+                         and c.contact_num = control_candidates.contact_num) < assigned_s)
+            where uu(ws, contact_num, parent_num, src, 'hctl') < n_treatment / n_candidates
+        )
+        select * from treatment
+        union all
+        select * from control
+        """)
+        conversion = HOLDOUT_CONVERSION
+        self.sql(f"""
+        insert into g_orders_pre
+        select h.ws, 'holdout' as origin, h.contact_num, c.person_num, NULL::INTEGER as src,
+            NULL::INTEGER as parent_num, NULL::INTEGER as sub,
+            h.assigned_s + 600 + floor(uu(h.ws, h.contact_num, h.parent_num, h.src, 'hot')
+                * ({HOLDOUT_WINDOW_DAYS} - 1) * 86400)::BIGINT as created_s,
+            NULL::INTEGER as link_num, NULL::INTEGER as cust_num_given,
+            (hh(h.ws, h.contact_num, h.parent_num, h.src, 'hokey') >> 2)::BIGINT as okey
+        from g_holdouts h
+        inner join g_contacts c on h.ws = c.ws and h.contact_num = c.contact_num
+        where uu(h.ws, h.contact_num, h.parent_num, h.src, 'hconv')
+            < case h.holdout_group when 'treatment' then {conversion["treatment"]} else {conversion["control"]} end
         """)
 
     def post_purchase(self) -> None:
@@ -1401,7 +1503,7 @@ class Generator:
             inner join g_contacts c on o.ws = c.ws and o.person_num = c.person_num
             inner join g_flows f on c.ws = f.ws and c.channel = f.channel
             where f.flow_type = 'post_purchase' and f.status = 'live' and c.created_s < o.created_s
-              and o.origin <> 'stranger'
+              and o.origin not in ('stranger', 'holdout')
         ),
         started as (
             select *, 1000 + order_num as k,
@@ -1675,10 +1777,11 @@ class Generator:
         create table g_order_rows as
         with base as (
             select o.*,
-                uu(o.ws, o.okey, 0, 0, 'cancel') < 0.035 as want_cancel,
+                -- an experiment's orders stay as placed (its true lift is known exactly)
+                o.origin <> 'holdout' and uu(o.ws, o.okey, 0, 0, 'cancel') < 0.035 as want_cancel,
                 uu(o.ws, o.okey, 0, 0, 'cupd') < 0.7 as cancel_as_update,
                 o.created_s + 600 + floor(least(20 * 86400, lognorm(21600, 1.4, o.ws, o.okey, 0, 0, 'cdt')))::BIGINT as cancel_s,
-                uu(o.ws, o.okey, 0, 0, 'upd') < 0.04 as noop_update,
+                o.origin <> 'holdout' and uu(o.ws, o.okey, 0, 0, 'upd') < 0.04 as noop_update,
                 o.created_s + 3600 + floor(uu(o.ws, o.okey, 0, 0, 'updt') * least(20 * 86400, {STOP} - o.created_s))::BIGINT as update_s
             from g_orders o
         ),
@@ -1705,6 +1808,7 @@ class Generator:
             select o.ws, o.order_num, o.okey, o.created_s, round(o.subtotal * (1 - o.pct), 2) as total,
                 max(r.cancelled_s) as cancelled_s
             from g_orders o inner join g_order_rows r on o.ws = r.ws and o.order_num = r.order_num
+            where o.origin <> 'holdout'
             group by all
         ),
         refunds as (
@@ -1833,7 +1937,7 @@ class Generator:
                 select wsid(r.ws) as workspace_id, idf('o', r.order_num, 8) as order_id,
                     idf('sc', r.cust_num, 7) as shop_customer_id,
                     case when r.cust_num is not null then case when uu(r.ws, r.okey, 0, 0, 'oem') < 0.8 or r.version = 1 then k.email end
-                         when r.origin = 'stranger' or uu(r.ws, r.okey, 0, 0, 'gem') < 0.85
+                         when r.origin in ('stranger', 'holdout') or uu(r.ws, r.okey, 0, 0, 'gem') < 0.85
                          then email_variant(r.loc, r.dom, uu(r.ws, r.okey, 0, 0, 'gev')) end as email,
                     case when r.cust_num is not null then case when uu(r.ws, r.okey, 0, 0, 'oph') < 0.15 then k.phone end
                          when uu(r.ws, r.okey, 0, 0, 'gph') < 0.45 or uu(r.ws, r.okey, 0, 0, 'gem') >= 0.85
@@ -1908,6 +2012,12 @@ class Generator:
                         || case when copy_ = 1 then '_corrected' else '' end || '.csv' as file_name,
                     ws as _s1, import_num::BIGINT as _s2, 0::BIGINT as _s3
                 from g_imports""",
+            "holdouts": """
+                select wsid(ws) as workspace_id, case when src = 1 then idf('cp', parent_num, 5) end as campaign_id,
+                    case when src = 2 then idf('fl', parent_num, 3) end as flow_id,
+                    idf('c', contact_num, 7) as contact_id, holdout_group, ts(assigned_s) as assigned_at,
+                    ws as _s1, (src * 10000000 + parent_num)::BIGINT as _s2, contact_num::BIGINT as _s3
+                from g_holdouts""",
             "fx_rates": """
                 select rate_date, from_currency, to_currency, rate,
                     0 as _s1, (rate_date - DATE '2000-01-01')::BIGINT as _s2,
@@ -2144,6 +2254,19 @@ class Generator:
                 ("null_amount", {"import_id": fresh("mi", 8, 4), "amount": "NULL"}),
                 ("absurd_amount", {"import_id": fresh("mi", 8, 5), "amount": "999999999.99"}),
                 ("future_timestamp", {"import_id": fresh("mi", 8, 6), "conversion_date": "DATE '2099-12-31'"}),
+                (EXACT_DUP, {}),
+            ],
+            "holdouts": [
+                ("null_contact_id", {"contact_id": "NULL"}),
+                ("unknown_workspace", {"workspace_id": f"'{UNKNOWN_WS}'", "_s1": "99"}),
+                ("unknown_contact", {"contact_id": fresh("c", 7, 2)}),
+                ("unknown_campaign", {"campaign_id": fresh("cp", 5, 3), "flow_id": "NULL"}),
+                ("campaign_and_flow", {"campaign_id": "coalesce(campaign_id, 'cp00001')",
+                                       "flow_id": "coalesce(flow_id, 'fl001')"}),
+                ("unknown_group", {"holdout_group": "pick(['holdout', 'exposed'], _h)"}),
+                ("contact_in_both_groups", {"holdout_group": "case holdout_group when 'treatment' then 'control' "
+                                                             "else 'treatment' end"}),
+                ("future_timestamp", {"assigned_at": future}),
                 (EXACT_DUP, {}),
             ],
             "fx_rates": [

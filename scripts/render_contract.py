@@ -36,6 +36,7 @@ ENUMS = {
     "coupon_source_type": contract.COUPON_SOURCE_TYPES,
     "link_type": contract.LINK_TYPES,
     "network": contract.NETWORKS,
+    "holdout_group": contract.HOLDOUT_GROUPS,
 }
 
 TABLE_DOCS = {
@@ -60,6 +61,7 @@ TABLE_DOCS = {
     "creatives": "Message creatives, optionally tied to an affiliate offer.",
     "affiliate_postbacks": "Conversions reported by affiliate networks; may fire more than once.",
     "manual_revenue_imports": "Revenue rows uploaded as CSV for networks with no integration.",
+    "holdouts": "Random assignment of a campaign's or flow's audience to treatment or control; the control group is not messaged.",
     "fx_rates": "Daily exchange rates used to convert amounts into the workspace currency.",
 }
 
@@ -139,6 +141,8 @@ COLUMN_DOCS = {
     "conversion_date": "Conversion date (UTC) as given in the upload.",
     "imported_at": "When the file was imported (UTC).",
     "file_name": "Name of the uploaded file.",
+    "holdout_group": "treatment (messaged) or control (held out, not messaged).",
+    "assigned_at": "When the contact was assigned to its group (UTC).",
     "rate_date": "Date the rate applies from.",
     "from_currency": "Currency converted from.",
     "to_currency": "Currency converted to.",
@@ -163,6 +167,16 @@ MARTS = {
         "one row per usable shop order",
         "Which source (helpdesk link, campaign or flow touch, coupon) earned each order, or why none did; gross and net revenue.",
         "attribution.md#order-attribution-rules",
+    ),
+    "fct_order_touch_credits": (
+        "usable order × touch on its path × credit model",
+        "How five models (last touch, first touch, linear, position based, time decay) share each order among the campaign and flow touches before it.",
+        "attribution.md#multi-touch-credit",
+    ),
+    "attribution_model_comparison": (
+        "workspace × campaign or flow × credit model",
+        "The orders and revenue each model credits to a source, the difference to last touch, and what the order attribution credits it.",
+        "attribution.md#multi-touch-credit",
     ),
     "fct_affiliate_conversions": (
         "one row per affiliate conversion (postback or manual import)",
@@ -470,6 +484,17 @@ VALUE_RULES: dict[str, list[ValueRule]] = {
         ValueRule("conversion_date", "not before `dq_min_timestamp` (2000-01-01)", "conversion_date_too_old"),
         *_timestamp("imported_at"),
         *_amount("amount"),
+    ],
+    "holdouts": [
+        *_required("workspace_id", "contact_id"),
+        *_known("workspace_id", "workspace"),
+        ValueRule("campaign_id", "exactly one of campaign_id and flow_id is set", "campaign_and_flow_both_or_neither"),
+        *_known("campaign_id", "campaign", optional=True),
+        *_known("flow_id", "flow", optional=True),
+        *_known("contact_id", "contact"),
+        *_enum("holdout_group", "holdout_group"),
+        *_timestamp("assigned_at"),
+        ValueRule("holdout_group", "one group per contact and send: a contact in both groups of one send has both rows rejected", "contact_in_both_groups"),
     ],
     "fx_rates": [
         *_required("rate_date", "from_currency", "to_currency", "rate"),

@@ -23,6 +23,7 @@
         'creatives': [('workspace_id', 'varchar'), ('creative_id', 'varchar'), ('name', 'varchar'), ('offer_id', 'varchar')],
         'affiliate_postbacks': [('workspace_id', 'varchar'), ('postback_id', 'varchar'), ('network', 'varchar'), ('click_id', 'varchar'), ('conversion_id', 'varchar'), ('payout', 'decimal(18,2)'), ('currency', 'varchar'), ('converted_at', 'timestamp'), ('received_at', 'timestamp')],
         'manual_revenue_imports': [('workspace_id', 'varchar'), ('import_id', 'varchar'), ('click_id', 'varchar'), ('amount', 'decimal(18,2)'), ('conversion_date', 'date'), ('imported_at', 'timestamp'), ('file_name', 'varchar')],
+        'holdouts': [('workspace_id', 'varchar'), ('campaign_id', 'varchar'), ('flow_id', 'varchar'), ('contact_id', 'varchar'), ('holdout_group', 'varchar'), ('assigned_at', 'timestamp')],
         'fx_rates': [('rate_date', 'date'), ('from_currency', 'varchar'), ('to_currency', 'varchar'), ('rate', 'double')],
     }) }}
 {%- endmacro %}
@@ -40,5 +41,6 @@
         'coupon_source_type': ['campaign', 'flow', 'popup'],
         'link_type': ['product', 'checkout'],
         'network': ['tune', 'everflow', 'impact', 'other'],
+        'holdout_group': ['treatment', 'control'],
     }[name]) }}
 {%- endmacro %}

@@ -8,51 +8,8 @@ order_settings as (
     select * from {{ ref('int_orders_matched_to_settings') }}
 ),
 
--- the contacts stitched to some order: another contact's touches can never match, so
--- their messages are left out before the events join (exact, and most messages go)
-ordering_contacts as (
-    select distinct
-        workspace_id,
-        contact_id
-    from order_contacts
-),
-
-messages as (
-    select * from {{ ref('stg_raw__messages') }}
-    where (workspace_id, contact_id) in (
-        select
-            ordering_contacts.workspace_id,
-            ordering_contacts.contact_id
-        from ordering_contacts
-    )
-),
-
-message_events as (
-    select * from {{ ref('stg_raw__message_events') }}
-),
-
 touches as (
-    select
-        message_events.workspace_id,
-        message_events.event_id,
-        message_events.message_id,
-        messages.contact_id,
-        message_events.event_type,
-        messages.source_type,
-        messages.campaign_id,
-        messages.flow_id,
-        messages.channel,
-        message_events.occurred_at
-    from message_events
-    -- docs/attribution.md#last-touch: only campaign and flow messages touch; helpdesk messages never do
-    inner join messages
-        on
-            message_events.workspace_id = messages.workspace_id
-            and message_events.message_id = messages.message_id
-    -- docs/attribution.md#last-touch: only events of the types in var('touch_event_types') are touches
-    where
-        message_events.event_type in {{ attribution_var_values('touch_event_types') }}
-        and messages.source_type in ('campaign', 'flow')
+    {{ attribution_touches('order_contacts') }}
 ),
 
 latest_touches as (

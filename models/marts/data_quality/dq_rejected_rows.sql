@@ -22,6 +22,7 @@
     'creatives': ['workspace_id', 'creative_id'],
     'affiliate_postbacks': ['workspace_id', 'postback_id'],
     'manual_revenue_imports': ['workspace_id', 'import_id'],
+    'holdouts': ['workspace_id', 'campaign_id', 'flow_id', 'contact_id'],
     'fx_rates': ['rate_date', 'from_currency', 'to_currency'],
 } -%}
 {%- set field_issue_tables = ['contacts', 'shop_customers', 'shop_orders'] -%}

@@ -68,6 +68,7 @@ ROW_KEYS = {
     "affiliate_postbacks": ["workspace_id", "postback_id"],
     "manual_revenue_imports": ["workspace_id", "import_id"],
     "fx_rates": ["rate_date", "from_currency", "to_currency"],
+    "holdouts": ["workspace_id", "campaign_id", "flow_id", "contact_id"],
 }
 
 LONG_NAME = "Autumn collection – " + "very long campaign name " * 208  # 5,012 characters
@@ -360,6 +361,7 @@ def build() -> Corpus:  # noqa: PLR0915 - one declaration per row reads best
                    "dropped_in_attribution", workspace_id="w2", import_id="i2", click_id="ck1", amount="12.50",
                    conversion_date="2026-10-02", imported_at="2026-10-11 08:00:00", file_name="network_oct.csv")
 
+    add_holdouts(c)
     add_bad_rows(c)
     add_rows_the_corpus_found(c)
     add_values_a_cast_would_alter(c)
@@ -699,6 +701,31 @@ def add_bad_rows(c: Corpus) -> None:  # noqa: PLR0915
     # ---------------------------------------------------------------- whitespace
     b("coupons", "blank_id", "null_code", workspace_id="w1", code="", source_type="flow", source_id="f1",
       generated_by_platform="true", distributed_at=ts)
+
+
+def add_holdouts(c: Corpus) -> None:
+    """A campaign's and a flow's holdout split, and every way a split can be bad."""
+    def row(contact_id, group, campaign_id="k1", flow_id=None, workspace_id="w1", assigned_at="2026-10-01 08:50:00"):
+        return dict(workspace_id=workspace_id, campaign_id=campaign_id, flow_id=flow_id, contact_id=contact_id,
+                    holdout_group=group, assigned_at=assigned_at)
+
+    c.good("holdouts", **row("c1", "treatment"))
+    c.good("holdouts", **row("c2", "control"))
+    c.good("holdouts", **row("c3", "treatment", campaign_id=None, flow_id="f1"))
+    b = c.bad
+    b("holdouts", "null_id", "null_contact_id", **row(None, "control"))
+    b("holdouts", "unknown_id", "unknown_workspace_id", **row("c1", "control", workspace_id="w9"))
+    b("holdouts", "unknown_id", "unknown_contact_id", **row("c404", "control"))
+    b("holdouts", "unknown_id", "unknown_campaign_id", **row("c1", "control", campaign_id="k404"))
+    b("holdouts", "unknown_id", "unknown_flow_id", **row("c1", "control", campaign_id=None, flow_id="f404"))
+    b("holdouts", "nonsense_value", "campaign_and_flow_both_or_neither", **row("c5", "control", flow_id="f1"))
+    b("holdouts", "null_id", "campaign_and_flow_both_or_neither", **row("c5", "control", campaign_id=None))
+    b("holdouts", "unknown_enum_value", "unknown_holdout_group_value", **row("c5", "exposed"))
+    b("holdouts", "future_timestamp", "future_assigned_at", **row("c6", "control", assigned_at="2099-01-01 00:00:00"))
+    # one contact in both groups of one send: neither row can be measured
+    b("holdouts", "duplicate_conflicting", "contact_in_both_groups", **row("c7", "treatment"))
+    b("holdouts", "duplicate_conflicting", "contact_in_both_groups", **row("c7", "control"))
+    b("holdouts", "duplicate_exact", "duplicate_holdout", **row("c1", "treatment"))
 
 
 def add_rows_the_corpus_found(c: Corpus) -> None:
