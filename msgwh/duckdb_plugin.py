@@ -1,16 +1,18 @@
 """dbt-duckdb plugin that registers the project's Python UDFs on every connection.
 
 Enabled in profiles.yml (`plugins: [{module: msgwh.duckdb_plugin}]`). The SQL
-side reaches these functions only through the dispatched macros in
-`macros/phones/`, which carry a portable SQL fallback for other engines.
+side reaches these functions only through dispatched macros: `macros/phones/`
+(with a portable SQL fallback for other engines) and `macros/statistics/`.
 """
 
 from __future__ import annotations
 
+import numpy as np
 import pyarrow as pa
 from dbt.adapters.duckdb.plugins import BasePlugin
 from duckdb import DuckDBPyConnection
-from duckdb.typing import VARCHAR
+from duckdb.typing import DOUBLE, VARCHAR
+from scipy.stats import norm
 
 from msgwh.phones import mask_phone, normalize_phone
 
@@ -26,8 +28,15 @@ def _mask_phone_batch(phones: pa.Array) -> pa.Array:
     return pa.array([mask_phone(p) for p in phones.to_pylist()], type=pa.string())
 
 
+def _two_sided_p_value_batch(z_scores: pa.Array) -> pa.Array:
+    """P(|Z| >= |z|) for a standard normal Z (scipy's survival function: exact in the tails)."""
+    z = z_scores.to_numpy(zero_copy_only=False).astype(float)
+    return pa.array(2.0 * norm.sf(np.abs(z)), type=pa.float64(), mask=np.isnan(z))
+
+
 def register_udfs(conn: DuckDBPyConnection) -> None:
-    """Register msgwh_normalize_phone(phone, country) and msgwh_mask_phone(e164)."""
+    """Register msgwh_normalize_phone(phone, country), msgwh_mask_phone(e164) and
+    msgwh_two_sided_p_value(z)."""
     registered = {
         row[0]
         for row in conn.execute(
@@ -50,6 +59,16 @@ def register_udfs(conn: DuckDBPyConnection) -> None:
             _mask_phone_batch,
             [VARCHAR],
             VARCHAR,
+            type="arrow",
+            null_handling="special",
+            side_effects=False,
+        )
+    if "msgwh_two_sided_p_value" not in registered:
+        conn.create_function(
+            "msgwh_two_sided_p_value",
+            _two_sided_p_value_batch,
+            [DOUBLE],
+            DOUBLE,
             type="arrow",
             null_handling="special",
             side_effects=False,

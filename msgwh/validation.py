@@ -128,6 +128,19 @@ MARTS: tuple[MartSpec, ...] = (
         ranges=_ranges(NON_NEGATIVE, "credited_orders", "gross_revenue", "net_revenue"),
     ),
     MartSpec(
+        "campaign_lift",
+        grain=("workspace_id", "source_type", "source_id"),
+        not_null=("treatment_contacts", "control_contacts", "treatment_converters", "control_converters",
+                  "treatment_revenue", "control_revenue", "is_significant"),
+        allowed={"source_type": JOURNEY_SOURCE_TYPES},
+        ranges={
+            **_ranges(NON_NEGATIVE, "treatment_contacts", "control_contacts", "treatment_converters",
+                      "control_converters", "treatment_revenue_per_contact", "control_revenue_per_contact"),
+            **_ranges(RATE, "treatment_conversion_rate", "control_conversion_rate", "p_value"),
+            **_ranges((-1, 1), "absolute_lift"),
+        },
+    ),
+    MartSpec(
         "fct_affiliate_conversions",
         grain=("workspace_id", "conversion_key"),
         not_null=("conversion_source", "conversion_date", "revenue", "is_attributed"),

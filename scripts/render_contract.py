@@ -178,6 +178,11 @@ MARTS = {
         "The orders and revenue each model credits to a source, the difference to last touch, and what the order attribution credits it.",
         "attribution.md#multi-touch-credit",
     ),
+    "campaign_lift": (
+        "workspace × campaign or flow whose audience was split in `holdouts`",
+        "What a send caused: treatment against control conversion and revenue, absolute and relative lift with a 95% interval, p-value, incremental conversions and revenue, significance and a small-sample warning.",
+        "attribution.md#holdout-lift",
+    ),
     "fct_affiliate_conversions": (
         "one row per affiliate conversion (postback or manual import)",
         "Which message, campaign or flow, creative and offer earned each conversion reported by a network, or why none did.",

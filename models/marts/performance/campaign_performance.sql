@@ -12,6 +12,18 @@ order_attribution as (
     select * from {{ ref('fct_order_attribution') }}
 ),
 
+-- docs/attribution.md#holdout-lift: what the campaign caused, where its audience was split
+lift as (
+    select
+        workspace_id,
+        source_id as campaign_id,
+        absolute_lift,
+        incremental_revenue,
+        is_significant
+    from {{ ref('campaign_lift') }}
+    where source_type = 'campaign'
+),
+
 sends_per_campaign as (
     select
         workspace_id,
@@ -70,6 +82,9 @@ campaigns_with_totals as (
         cast(coalesce(orders_per_campaign.gross_revenue, 0) as decimal(18, 2)) as gross_revenue,
         cast(coalesce(orders_per_campaign.net_revenue, 0) as decimal(18, 2)) as net_revenue,
         cast(coalesce(sends_per_campaign.cost, 0) as decimal(18, 2)) as cost,  -- noqa: RF04
+        lift.absolute_lift as holdout_absolute_lift,
+        lift.incremental_revenue as holdout_incremental_revenue,
+        lift.is_significant as holdout_is_significant,
         campaigns.published_at
     from campaigns
     left join sends_per_campaign
@@ -80,6 +95,10 @@ campaigns_with_totals as (
         on
             campaigns.workspace_id = orders_per_campaign.workspace_id
             and campaigns.campaign_id = orders_per_campaign.campaign_id
+    left join lift
+        on
+            campaigns.workspace_id = lift.workspace_id
+            and campaigns.campaign_id = lift.campaign_id
 ),
 
 campaigns_with_ratios as (
@@ -110,6 +129,9 @@ campaigns_with_ratios as (
         {{ safe_divide('gross_revenue', 'clicks') }} as epc,
         {{ safe_divide('gross_revenue', 'cost') }} as roas,
         {{ safe_divide('gross_revenue - cost', 'cost') }} as roi,
+        holdout_absolute_lift,
+        holdout_incremental_revenue,
+        holdout_is_significant,
         published_at
     from campaigns_with_totals
 )

@@ -16,6 +16,18 @@ order_attribution as (
     select * from {{ ref('fct_order_attribution') }}
 ),
 
+-- docs/attribution.md#holdout-lift: what the flow caused, where its audience was split
+lift as (
+    select
+        workspace_id,
+        source_id as flow_id,
+        absolute_lift,
+        incremental_revenue,
+        is_significant
+    from {{ ref('campaign_lift') }}
+    where source_type = 'flow'
+),
+
 runs_per_flow as (
     select
         workspace_id,
@@ -80,6 +92,9 @@ flows_with_totals as (
         cast(coalesce(orders_per_flow.gross_revenue, 0) as decimal(18, 2)) as gross_revenue,
         cast(coalesce(orders_per_flow.net_revenue, 0) as decimal(18, 2)) as net_revenue,
         cast(coalesce(sends_per_flow.cost, 0) as decimal(18, 2)) as cost,  -- noqa: RF04
+        lift.absolute_lift as holdout_absolute_lift,
+        lift.incremental_revenue as holdout_incremental_revenue,
+        lift.is_significant as holdout_is_significant,
         flows.created_at
     from flows
     left join runs_per_flow
@@ -94,6 +109,10 @@ flows_with_totals as (
         on
             flows.workspace_id = orders_per_flow.workspace_id
             and flows.flow_id = orders_per_flow.flow_id
+    left join lift
+        on
+            flows.workspace_id = lift.workspace_id
+            and flows.flow_id = lift.flow_id
 ),
 
 flows_with_ratios as (
@@ -118,6 +137,9 @@ flows_with_ratios as (
         {{ safe_divide('completed', 'started') }} as completion_rate,
         {{ safe_divide('gross_revenue', 'sends') }} as revenue_per_send,
         {{ safe_divide('gross_revenue', 'clicks') }} as epc,
+        holdout_absolute_lift,
+        holdout_incremental_revenue,
+        holdout_is_significant,
         created_at
     from flows_with_totals
 )
