@@ -12,7 +12,7 @@ order_contacts as (
 ),
 
 touches as (
-    {{ attribution_touches('order_contacts') }}
+    select * from {{ ref('int_touches_of_contacts_with_orders') }}
 ),
 
 path_touches as (

@@ -9,7 +9,7 @@ order_settings as (
 ),
 
 touches as (
-    {{ attribution_touches('order_contacts') }}
+    select * from {{ ref('int_touches_of_contacts_with_orders') }}
 ),
 
 latest_touches as (
