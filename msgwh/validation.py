@@ -220,6 +220,17 @@ MARTS: tuple[MartSpec, ...] = (
         },
     ),
     MartSpec(
+        "audience_performance",
+        grain=("workspace_id", "dimension", "dimension_value"),
+        not_null=("sends", "delivered", "clicks", "attributed_orders", "conversions", "gross_revenue",
+                  "net_revenue", "cost"),
+        allowed={"dimension": ("sending_list", "signup_source", "region", "country_code", "channel")},
+        ranges=_ranges(
+            NON_NEGATIVE, "sends", "delivered", "clicks", "attributed_orders", "conversions", "gross_revenue",
+            "net_revenue", "cost", "revenue_per_send", "epc", "conversion_rate", "roas",
+        ),
+    ),
+    MartSpec(
         "agent_performance",
         grain=("workspace_id", "agent_id"),
         not_null=("customers_reached", "gross_revenue", "net_revenue"),

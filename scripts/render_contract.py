@@ -213,6 +213,11 @@ MARTS = {
         "Runs started and completed, contacts who bought, revenue and sends of each automation.",
         "attribution.md#campaign-and-flow-performance",
     ),
+    "audience_performance": (
+        "workspace × audience dimension (sending list, signup source, region, country, channel) × value",
+        "Which audience earns the most per send: sends, clicks, attributed orders and affiliate conversions, revenue, cost, revenue per send, EPC, conversion rate and ROAS.",
+        "attribution.md#audience-performance",
+    ),
     "agent_performance": (
         "one row per helpdesk agent",
         "Revenue from the links an agent shared, customers reached, who clicked and who bought, conversion and share of helpdesk revenue.",
