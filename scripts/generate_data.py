@@ -38,6 +38,9 @@ Shapes the staging layer meets (besides ``BAD_KINDS``):
 * ``manual_revenue_imports``: re-uploads repeat click_id, conversion_date and amount with a
   new ``import_id``, ``imported_at`` + 7 days and a ``*_corrected.csv`` file name; some rows
   repeat a postback (same click_id, conversion_date = the UTC date of converted_at);
+* ``holdouts``: each shop splits its largest campaign and flow into treatment (recipients) and
+  control, among people whose only orders are the experiment's (``HOLDOUT_CONVERSION``: a known
+  true lift; those orders are numbered after all others, never cancelled or refunded);
 * amounts without a currency column are in the workspace currency (import ``amount``,
   message ``cost``); refunds are in the order's currency; ``fx_rates.rate`` converts one
   unit of ``from_currency`` into ``to_currency`` (all ordered pairs, no same-currency rows).
