@@ -1,5 +1,5 @@
 {#- docs/attribution.md#holdout-lift: the standard normal's 97.5% quantile, for 95% two-sided
-    intervals; the value of scipy.stats.norm.ppf(0.975) (tests/python/test_statistics.py
+    intervals; the value of scipy.stats.norm.ppf(0.975) (tests/python/test_holdout_lift.py
     checks it against scipy). -#}
 {% macro normal_quantile_975() -%}
     1.959963984540054
