@@ -1,4 +1,4 @@
-"""scripts/export_report.py: whitelisted marts, parameterised filters, CSV and XLSX output."""
+"""scripts/export_report.py and msgwh/export.py: whitelisted marts, parameterised filters, CSV and XLSX output."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from pathlib import Path
 import duckdb
 import pytest
 from openpyxl import load_workbook
+from msgwh.export import build_query
 from tests.conftest import load_script
 
 REPO = Path(__file__).resolve().parents[2]
@@ -141,7 +142,7 @@ def test_user_values_are_parameters_not_sql(warehouse: Path, tmp_path: Path):
         db=str(warehouse), mart="campaign_orders", workspace="ws1' or '1'='1", fmt="csv", out=out
     )
     assert count == 0
-    sql, params = export_report.build_query(
+    sql, params = build_query(
         "campaign_orders",
         {"workspace_id": "varchar", "campaign_id": "varchar", "order_date": "date"},
         "marts",
