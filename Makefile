@@ -9,6 +9,7 @@ export DBT_PROJECT_DIR := $(CURDIR)
 
 .DEFAULT_GOAL := help
 .PHONY: help setup build test test-fast lint demo-data docs refresh validate check-freshness benchmark clean
+.PHONY: dashboard browser screenshots
 .PHONY: fast-pytest fast-casting fast-parse fast-build fast-docs fast-lint-false fast-lint-true
 
 help: ## List the targets
@@ -30,7 +31,7 @@ build: $(STAMP) ## Build the warehouse (warehouse.duckdb or $$DBT_DUCKDB_PATH) o
 	$(BIN)/python scripts/summary.py
 
 # one worker per core, whole files per worker (a file's module fixtures are built once)
-test: $(STAMP) ## Set up, then run every test: dbt build on the demo data in a temp DuckDB, lint, Python tests
+test: $(STAMP) browser ## Set up, then run every test: dbt build on the demo data in a temp DuckDB, lint, Python tests, the dashboard in chromium
 	$(BIN)/python -m pytest -n auto --dist loadfile --durations=25 tests
 
 # The fast loop (under 2 minutes on 2 cores): Python tests without dbt builds, the exact-casting
@@ -86,6 +87,23 @@ check-freshness: $(STAMP) ## dbt source freshness of the raw tables that have a 
 
 benchmark: $(STAMP) ## Measure builds at 1k, 100k and 1M contacts (1k: the fixed cost); writes docs/benchmarks.md (takes long)
 	$(BIN)/python scripts/benchmark.py --scales 1000,100000,1000000 --days 90 --out-doc docs/benchmarks.md
+
+# WORKSPACE=w01: the dashboard of one workspace, reading that workspace's own BI file (published first)
+WORKSPACE ?=
+PORT ?= 8501
+dashboard: $(STAMP) ## Serve the dashboard on 127.0.0.1:8501 (PORT=...) from the published BI file, read-only (WORKSPACE=... for one workspace)
+	$(if $(WORKSPACE),$(BIN)/python scripts/publish_bi.py --per-workspace,@test -f "$${MSGWH_BI_PATH:-warehouse_bi.duckdb}" || $(MAKE) --no-print-directory build)
+	MSGWH_DASHBOARD_WORKSPACE=$(WORKSPACE) $(BIN)/streamlit run msgwh/dashboard/app.py --server.address 127.0.0.1 \
+		--server.port $(PORT) --server.headless true --browser.gatherUsageStats false
+
+# Debian's chromium for the browser test (Playwright's own browser download is not reachable);
+# where it cannot be installed the browser test is skipped and says why
+browser: ## Install chromium for the dashboard's browser test when it is missing (apt-get, as root)
+	@command -v chromium >/dev/null || { { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+		chromium fonts-noto-color-emoji >/dev/null; } || echo "browser: chromium could not be installed; the browser test will be skipped"; }
+
+screenshots: $(STAMP) browser ## Refresh the dashboard screenshots of docs/dashboard.md (the browser test writes them)
+	MSGWH_SCREENSHOTS=docs/dashboard $(BIN)/python -m pytest -q -p no:cacheprovider tests/python/test_dashboard_browser.py
 
 docs: $(STAMP) ## Generate dbt docs (target/index.html)
 	$(BIN)/dbt docs generate

@@ -137,3 +137,14 @@ def demo_warehouse(tmp_path_factory, pytestconfig) -> Path:
             result = run_dbt(["build"], workdir)
             (workdir / "build.log").write_text(result.stdout)
     return workdir / "warehouse.duckdb"
+
+
+@pytest.fixture(scope="session")
+def demo_bi(demo_warehouse, tmp_path_factory) -> Path:
+    """The BI file of the demo warehouse and its per-workspace files (msgwh/bi.py), published once
+    per worker into its own folder: what the dashboard and BI tools read."""
+    from msgwh import bi
+
+    target = tmp_path_factory.mktemp("demo_bi") / "warehouse_bi.duckdb"
+    bi.publish(bi.stage(demo_warehouse, target, per_workspace=True))
+    return target

@@ -170,3 +170,21 @@ def test_every_whitelisted_mart_exists_with_its_filter_columns(demo_warehouse: P
             assert "workspace_id" in columns, mart
             if date_columns:
                 assert any(name in columns for name in date_columns), (mart, date_columns, sorted(columns))
+
+
+def test_download_bytes_are_the_exporter_s_files():
+    """The dashboard's download payload: the same CSV and XLSX the exporter writes to a file."""
+    from io import BytesIO
+
+    from msgwh.export import ExportError, to_bytes
+
+    header = ["order_id", "order_date", "net_revenue", "coupon_code"]
+    rows = [["o1", dt.date(2026, 10, 1), 12.5, None], ["o,2", dt.date(2026, 10, 2), 0.1, "SAVE"]]
+    text = to_bytes("csv", "orders", header, rows).decode("utf-8")
+    assert list(csv.reader(text.splitlines())) == [header, ["o1", "2026-10-01", "12.5", ""], ["o,2", "2026-10-02", "0.1", "SAVE"]]
+    sheet = load_workbook(BytesIO(to_bytes("xlsx", "orders", header, rows))).active
+    assert sheet.title == "orders"
+    assert [[cell.value for cell in row] for row in sheet.iter_rows()] == [
+        header, ["o1", dt.datetime(2026, 10, 1), 12.5, None], ["o,2", dt.datetime(2026, 10, 2), 0.1, "SAVE"]]
+    with pytest.raises(ExportError):
+        to_bytes("pdf", "orders", header, rows)

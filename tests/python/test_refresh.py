@@ -217,6 +217,53 @@ def test_reader_keeps_reading_during_refresh_then_sees_new_state(published, raw_
 
 
 @pytest.mark.dbt
+def test_an_open_dashboard_keeps_working_through_a_publish_then_shows_the_new_state(published, raw_other, tmp_path, monkeypatch):
+    """The Overview page, rerun again and again while scripts/refresh.py rebuilds and publishes
+    other data, never fails; its first run after the publish shows the new figures."""
+    from streamlit.testing.v1 import AppTest
+
+    from msgwh.dashboard import data
+
+    db = own_copy(published, tmp_path)
+    bi_file = bi.bi_path(db)
+    monkeypatch.setenv(bi.BI_PATH_ENV, str(bi_file))
+    monkeypatch.delenv(data.WORKSPACE_ENV, raising=False)
+    page = AppTest.from_file(str(Path(data.__file__).parent / "views" / "overview.py"), default_timeout=60)
+
+    def total_shown() -> tuple[str, str]:
+        page.run()
+        assert not page.exception, page.exception[0].message
+        workspace = page.sidebar.selectbox(key="workspace").value
+        start, end = page.sidebar.date_input(key="dates").value
+        label = f"Revenue {start:%Y-%m-%d} to {end:%Y-%m-%d}"
+        shown = next(metric.value for metric in page.metric if metric.label == label)
+        expected = query(bi_file, "select sum(net_revenue) from marts.fct_attributed_revenue where workspace_id = "
+                                  f"'{workspace}' and revenue_date between '{start}' and '{end}'")[0][0]
+        return shown, f"{expected:,.2f}"
+
+    before, expected_before = total_shown()
+    assert before.startswith(expected_before)
+    refresh = subprocess.Popen(
+        [sys.executable, str(SCRIPT), "--db", str(db), "--quiet", "--raw-path", str(raw_other), "--full-refresh", "--skip-validate"],
+        cwd=REPO, env=refresh_env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+    )
+    reruns = 0
+    try:
+        while refresh.poll() is None:
+            page.run()
+            assert not page.exception, page.exception[0].message
+            reruns += 1
+            time.sleep(0.2)
+    finally:
+        if refresh.poll() is None:
+            refresh.kill()
+    assert refresh.returncode == refresh_lib.EXIT_OK, refresh.stderr.read()
+    assert reruns >= 10, "the page was not rerun throughout the refresh"
+    after, expected_after = total_shown()
+    assert after.startswith(expected_after) and after != before, "the first run after the publish shows the new state"
+
+
+@pytest.mark.dbt
 def test_an_interrupted_refresh_publishes_nothing_and_the_next_one_equals_a_full_build(published, raw_small, tmp_path):
     """SIGTERM while dbt builds (a scheduler's timeout): exit 143, the warehouse and the BI file
     untouched. The next refresh starts over and publishes marts equal, row for row, to a full
