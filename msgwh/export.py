@@ -27,6 +27,7 @@ MARTS: dict[str, tuple[str, ...]] = {
     "fct_attributed_revenue": ("revenue_date",),
     "fct_message_funnel": ("sent_date",),
     "dim_contacts": ("signup_date",),
+    "dim_workspaces": (),
     "campaign_performance": (),
     "flow_performance": (),
     "agent_performance": (),
@@ -48,6 +49,8 @@ MARTS: dict[str, tuple[str, ...]] = {
     "campaign_orders": ("order_date",),
     "stitching_summary": (),
     "dq_rejected_rows": ("detected_at",),
+    # judged as of the build: no date range to pick
+    "raw_table_freshness": (),
 }
 
 

@@ -192,6 +192,11 @@ MARTS: tuple[MartSpec, ...] = (
         ),
     ),
     MartSpec(
+        "dim_workspaces",
+        grain=("workspace_id",),
+        not_null=("timezone", "currency"),
+    ),
+    MartSpec(
         "campaign_performance",
         grain=("workspace_id", "campaign_id"),
         not_null=("sends", "gross_revenue", "net_revenue", "cost"),
@@ -354,6 +359,17 @@ MARTS: tuple[MartSpec, ...] = (
         not_null=("source_table", "row_key", "reason", "disposition", "detected_at"),
         allowed={"source_table": tuple(RAW_TABLES), "disposition": DISPOSITIONS},
         check_row_change=False,
+    ),
+    MartSpec(
+        "raw_table_freshness",
+        grain=("workspace_id", "source_table"),
+        not_null=("freshness_status", "raw_rows", "judged_as_of"),
+        allowed={"source_table": tuple(RAW_TABLES), "freshness_status": ("pass", "warn", "error", "no_rows")},
+        ranges={
+            **_ranges(NON_NEGATIVE, "raw_rows", "warn_after_hours", "error_after_hours"),
+            # rows up to the future tolerance (24 h) past the as-of are judged, as by dbt
+            "age_hours": (-24, None),
+        },
     ),
 )
 

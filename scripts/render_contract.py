@@ -161,6 +161,12 @@ LOADED_AT = {
 FRESHNESS = {"manual_revenue_imports": ("{count: 7, period: day}", "{count: 35, period: day}")}
 DEFAULT_FRESHNESS = ("{count: 24, period: hour}", "{count: 72, period: hour}")
 
+
+def _spelled(rule: str) -> str:
+    """dbt's `{count: 7, period: day}` as words: `7 days`."""
+    count, period = (part.split(":")[1].strip() for part in rule.strip("{}").split(","))
+    return f"{count} {period}s"
+
 # The public marts (schema `marts`): name -> (grain, what it answers, where its rules are told).
 MARTS = {
     "fct_order_attribution": (
@@ -202,6 +208,11 @@ MARTS = {
         "one row per contact",
         "Who the contact is (phone masked, e-mail hashed), its signup cohort, whether it is stitched, its sends, clicks and credited revenue.",
         "attribution.md#contacts-and-pii",
+    ),
+    "dim_workspaces": (
+        "one row per usable workspace",
+        "Each workspace's name, and the time zone and currency every local date and amount of the marts is in.",
+        "attribution.md#workspaces",
     ),
     "campaign_performance": (
         "one row per campaign",
@@ -287,6 +298,11 @@ MARTS = {
         "one row per raw row not used as it arrived",
         "Which raw rows were rejected, had a field set aside or were dropped, and why.",
         "contract.md#bad-input",
+    ),
+    "raw_table_freshness": (
+        "workspace × raw table with a load time",
+        "How old each workspace's newest row of each raw table is, judged as `dbt source freshness` judges the table: pass, warn, error, or no_rows.",
+        "attribution.md#raw-table-freshness",
     ),
 }
 
@@ -667,10 +683,11 @@ def render_contract_doc() -> str:
     for table, cols in RAW_TABLES.items():
         out += ["", f"### {table}", "", TABLE_DOCS[table]]
         if table in LOADED_AT:
+            warn, error = (_spelled(rule) for rule in FRESHNESS.get(table, DEFAULT_FRESHNESS))
             out += [
                 "",
-                f"Freshness is judged on `{LOADED_AT[table]}`: a warning after 24 hours without new rows,",
-                "an error after 72.",
+                f"Freshness is judged on `{LOADED_AT[table]}`: a warning after {warn} without new rows,",
+                f"an error after {error}.",
             ]
         out += ["", "| column | type | description |", "|---|---|---|"]
         for column, data_type in cols:
