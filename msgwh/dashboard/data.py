@@ -68,7 +68,8 @@ def read(source: Source, sql: str, params: tuple = ()) -> pd.DataFrame:
     """The rows of `sql` (marts named `marts.<table>`) from a fresh read-only connection."""
     source.version()
     with duckdb.connect(str(source.path), read_only=True) as connection:
-        frame = connection.execute(sql, list(params)).df()
+        # dates stay dates (a download reads 2026-10-17, as the exporter writes it)
+        frame = connection.execute(sql, list(params)).df(date_as_object=True)
     if QUERY_LOG is not None:
         QUERY_LOG.append((source.path, sql, params, frame))
     return frame

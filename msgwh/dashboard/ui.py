@@ -66,7 +66,7 @@ def context(title: str) -> Context:
     names = dict(zip(workspaces.workspace_id, workspaces.workspace_name))
     _keep("workspace", lambda value: value in names)
     workspace = st.sidebar.selectbox(
-        "Workspace", list(names), key="workspace", format_func=lambda w: f"{names[w]} ({w})",
+        "Workspace", list(names), key="workspace", format_func=lambda w: f"{w} · {names[w]}",
         disabled=source.workspace is not None,
     )
     settings = workspaces.set_index("workspace_id").loc[workspace]
@@ -86,6 +86,12 @@ def context(title: str) -> Context:
     start, end = (chosen[0], chosen[-1]) if isinstance(chosen, (tuple, list)) and chosen else (first, last)
     st.sidebar.caption(f"Amounts in {settings.currency}, dates in {settings.timezone}. Source: {source.path.name}")
     return Context(source, workspace, settings.workspace_name, settings.timezone, settings.currency, start, end)
+
+
+def pick(label: str, names: dict[str, str], key: str) -> str:
+    """A selectbox of ids shown as "name (id)"; a choice another workspace's list lacks is dropped."""
+    _keep(key, lambda value: value in names)
+    return st.selectbox(label, list(names), key=key, format_func=lambda value: f"{names[value]} ({value})")
 
 
 def table(frame: pd.DataFrame, name: str, key: str | None = None) -> None:

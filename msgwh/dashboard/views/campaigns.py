@@ -25,7 +25,8 @@ if performance.empty:
     st.info("This workspace has no campaigns.")
 else:
     names = dict(zip(performance.campaign_id, performance.campaign_name))
-    campaign = st.selectbox("Campaign", list(names), key="campaign", format_func=lambda c: f"{names[c]} ({c})")
+    # ids are per workspace: each workspace keeps its own choice
+    campaign = ui.pick("Campaign", names, key=f"campaign__{ctx.workspace}")
     funnel = ui.query(
         ctx,
         """
@@ -92,6 +93,33 @@ else:
         """,
         ctx.workspace, campaign,
     ), f"campaign_orders_{campaign}", key="orders")
+    st.subheader("Credit by attribution model")
+    st.caption("Net revenue each multi-touch model credits to this campaign, against last touch.")
+    ui.table(ui.query(
+        ctx,
+        """
+        select attribution_model, credited_orders, gross_revenue, net_revenue, net_revenue_vs_last_touch
+        from marts.attribution_model_comparison
+        where workspace_id = ? and source_type = 'campaign' and source_id = ?
+        order by attribution_model
+        """,
+        ctx.workspace, campaign,
+    ), f"attribution_models_{campaign}", key="models")
+
+st.header("Holdout lift")
+st.caption("Campaigns and flows sent to a treatment group with a held-out control group.")
+ui.table(ui.query(
+    ctx,
+    """
+    select source_type, source_id, treatment_contacts, control_contacts, treatment_conversion_rate,
+           control_conversion_rate, absolute_lift, lift_ci_low, lift_ci_high, p_value, is_significant,
+           incremental_revenue, sample_warning
+    from marts.campaign_lift
+    where workspace_id = ?
+    order by source_type, source_id
+    """,
+    ctx.workspace,
+), "campaign_lift", key="lift")
 
 st.header("Audience")
 st.caption("Each message's results credited to its own audience: its campaign's sending list and its "

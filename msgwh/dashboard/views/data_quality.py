@@ -25,7 +25,7 @@ st.subheader("Freshness of the raw tables")
 ui.table(ui.query(
     ctx,
     """
-    select source_table, newest_row_at, rows, age_hours, warn_after_hours, error_after_hours, freshness_status,
+    select source_table, freshness_status, newest_row_at, raw_rows, age_hours, warn_after_hours, error_after_hours,
            judged_as_of
     from marts.raw_table_freshness
     where workspace_id = ?

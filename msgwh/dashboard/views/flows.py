@@ -25,7 +25,7 @@ if performance.empty:
     st.info("This workspace has no flows.")
 else:
     names = dict(zip(performance.flow_id, performance.flow_name))
-    flow = st.selectbox("Flow", list(names), key="flow", format_func=lambda f: f"{names[f]} ({f})")
+    flow = ui.pick("Flow", names, key=f"flow__{ctx.workspace}")
     funnel = ui.query(
         ctx,
         """

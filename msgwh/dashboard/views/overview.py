@@ -1,6 +1,7 @@
 """Overview: the last 30 days against the previous 30 by source type, revenue over time, attributed share."""
 
 import altair as alt
+import pandas as pd
 import streamlit as st
 
 from msgwh.dashboard import ui
@@ -70,5 +71,6 @@ share = ui.query(
 ).iloc[0]
 left, right = st.columns(2)
 left.metric(f"Revenue {ctx.start:%Y-%m-%d} to {ctx.end:%Y-%m-%d}", ctx.money(share.total))
-right.metric("Attributed share", "–" if not share.total else f"{share.attributed / share.total:.1%}")
+# a range without revenue has no share
+right.metric("Attributed share", "–" if pd.isna(share.total) or not share.total else f"{share.attributed / share.total:.1%}")
 ui.table(series.rename(columns={"part": stack}), f"revenue_{grain}_by_{stack}")
