@@ -197,22 +197,22 @@ def test_campaign_ratios_equal_campaign_performance(semantic_project: Path):
                      ratios=["click_through_rate", "order_revenue_per_send", "order_epc", "order_roas", "order_roi"])
 
 
-def test_epc_by_offer_equals_offer_performance(semantic_project: Path):
-    actual = mf_query(
-        semantic_project,
-        ["affiliate_clicks", "attributed_conversions", "affiliate_revenue", "affiliate_epc", "affiliate_conversion_rate"],
-        ["workspace", "offer"],
-    )
-    expected = mart_rows(semantic_project, """
-        select workspace_id as workspace, workspace_id || '|' || offer_id as offer, clicks as affiliate_clicks,
-            conversions as attributed_conversions, revenue as affiliate_revenue, epc as affiliate_epc,
-            conversion_rate as affiliate_conversion_rate
-        from marts.offer_performance
-        where clicks > 0 or conversions > 0
+@pytest.mark.parametrize("entity, mart", [("offer", "offer_performance"), ("creative", "creative_performance")])
+def test_affiliate_ratios_by_offer_and_creative_equal_their_marts(semantic_project: Path, entity: str, mart: str):
+    metrics = ["affiliate_sends", "affiliate_clicks", "attributed_conversions", "affiliate_revenue", "affiliate_epc",
+               "affiliate_conversion_rate", "affiliate_revenue_per_send"]
+    actual = mf_query(semantic_project, metrics, ["workspace", entity])
+    expected = mart_rows(semantic_project, f"""
+        select workspace_id as workspace, workspace_id || '|' || {entity}_id as {entity}, sends as affiliate_sends,
+            clicks as affiliate_clicks, conversions as attributed_conversions, revenue as affiliate_revenue,
+            epc as affiliate_epc, conversion_rate as affiliate_conversion_rate,
+            revenue_per_send as affiliate_revenue_per_send
+        from marts.{mart}
+        where sends > 0 or conversions > 0
     """)
-    assert_same_rows([row for row in actual if row["offer"] is not None], expected, keys=["workspace", "offer"],
-                     money=["affiliate_revenue"], counts=["affiliate_clicks", "attributed_conversions"],
-                     ratios=["affiliate_epc", "affiliate_conversion_rate"])
+    assert_same_rows([row for row in actual if row[entity] is not None], expected, keys=["workspace", entity],
+                     money=["affiliate_revenue"], counts=["affiliate_sends", "affiliate_clicks", "attributed_conversions"],
+                     ratios=["affiliate_epc", "affiliate_conversion_rate", "affiliate_revenue_per_send"])
 
 
 def test_stitch_rate_by_workspace_equals_stitching_summary(semantic_project: Path):

@@ -4,46 +4,25 @@ creatives as (
     select * from {{ ref('stg_raw__creatives') }}
 ),
 
-messages as (
-    select * from {{ ref('stg_raw__messages') }}
-),
-
-message_events as (
-    select * from {{ ref('stg_raw__message_events') }}
+affiliate_messages as (
+    select * from {{ ref('int_affiliate_messages') }}
 ),
 
 affiliate_conversions as (
     select * from {{ ref('fct_affiliate_conversions') }}
 ),
 
-clicked_events_per_message as (
-    select
-        workspace_id,
-        message_id,
-        count(*) as clicks
-    from message_events
-    -- docs/attribution.md#affiliate-conversions: affiliate clicks are the `clicked` events (they carry the click_id)
-    where event_type = 'clicked'
-    group by
-        workspace_id,
-        message_id
-),
-
 sends_per_creative as (
     select
-        messages.workspace_id,
-        messages.creative_id,
+        workspace_id,
+        creative_id,
         count(*) as sends,
-        coalesce(sum(clicked_events_per_message.clicks), 0) as clicks
-    from messages
-    left join clicked_events_per_message
-        on
-            messages.workspace_id = clicked_events_per_message.workspace_id
-            and messages.message_id = clicked_events_per_message.message_id
-    where messages.creative_id is not null
+        sum(clicks) as clicks
+    from affiliate_messages
+    where creative_id is not null
     group by
-        messages.workspace_id,
-        messages.creative_id
+        workspace_id,
+        creative_id
 ),
 
 conversions_per_creative as (

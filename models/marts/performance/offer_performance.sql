@@ -4,63 +4,25 @@ offers as (
     select * from {{ ref('stg_raw__offers') }}
 ),
 
-creatives as (
-    select * from {{ ref('stg_raw__creatives') }}
-),
-
-messages as (
-    select * from {{ ref('stg_raw__messages') }}
-),
-
-message_events as (
-    select * from {{ ref('stg_raw__message_events') }}
+affiliate_messages as (
+    select * from {{ ref('int_affiliate_messages') }}
 ),
 
 affiliate_conversions as (
     select * from {{ ref('fct_affiliate_conversions') }}
 ),
 
-messages_with_offers as (
-    select
-        messages.workspace_id,
-        messages.message_id,
-        -- docs/attribution.md#affiliate-conversions: the message's offer, else its creative's offer
-        coalesce(messages.offer_id, creatives.offer_id) as offer_id
-    from messages
-    left join creatives
-        on
-            messages.workspace_id = creatives.workspace_id
-            and messages.creative_id = creatives.creative_id
-    where coalesce(messages.offer_id, creatives.offer_id) is not null
-),
-
-clicked_events_per_message as (
-    select
-        workspace_id,
-        message_id,
-        count(*) as clicks
-    from message_events
-    -- docs/attribution.md#affiliate-conversions: affiliate clicks are the `clicked` events (they carry the click_id)
-    where event_type = 'clicked'
-    group by
-        workspace_id,
-        message_id
-),
-
 sends_per_offer as (
     select
-        messages_with_offers.workspace_id,
-        messages_with_offers.offer_id,
+        workspace_id,
+        offer_id,
         count(*) as sends,
-        coalesce(sum(clicked_events_per_message.clicks), 0) as clicks
-    from messages_with_offers
-    left join clicked_events_per_message
-        on
-            messages_with_offers.workspace_id = clicked_events_per_message.workspace_id
-            and messages_with_offers.message_id = clicked_events_per_message.message_id
+        sum(clicks) as clicks
+    from affiliate_messages
+    where offer_id is not null
     group by
-        messages_with_offers.workspace_id,
-        messages_with_offers.offer_id
+        workspace_id,
+        offer_id
 ),
 
 conversions_per_offer as (
