@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
+import altair as alt
 import pandas as pd
 import streamlit as st
 
@@ -92,6 +93,30 @@ def pick(label: str, names: dict[str, str], key: str) -> str:
     """A selectbox of ids shown as "name (id)"; a choice another workspace's list lacks is dropped."""
     _keep(key, lambda value: value in names)
     return st.selectbox(label, list(names), key=key, format_func=lambda value: f"{names[value]} ({value})")
+
+
+def funnel(steps: pd.DataFrame) -> None:
+    """A funnel (columns `step`, `messages`, in order) as bars and one figure per step."""
+    st.subheader("Funnel")
+    st.altair_chart(
+        alt.Chart(steps).mark_bar().encode(
+            x=alt.X("messages:Q"), y=alt.Y("step:N", sort=list(steps.step), title=None), tooltip=["step", "messages"],
+        ),
+        width="stretch",
+    )
+    for column, step in zip(st.columns(len(steps)), steps.itertuples()):
+        column.metric(step.step.capitalize(), f"{step.messages:,}")
+
+
+def daily_lines(frame: pd.DataFrame, day: str, steps: list[str]) -> None:
+    """One line per step over the local days of `day`."""
+    st.altair_chart(
+        alt.Chart(frame.melt(day, steps, var_name="step", value_name="messages")).mark_line(point=True).encode(
+            x=alt.X(f"{day}:T", title="local date"), y="messages:Q", color="step:N",
+            tooltip=[f"{day}:T", "step:N", "messages:Q"],
+        ),
+        width="stretch",
+    )
 
 
 def table(frame: pd.DataFrame, name: str, key: str | None = None) -> None:

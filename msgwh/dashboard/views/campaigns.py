@@ -1,6 +1,5 @@
 """Campaigns: the performance table, one campaign's funnel, daily stats, recipients and orders; audiences."""
 
-import altair as alt
 import streamlit as st
 
 from msgwh.dashboard import ui
@@ -40,15 +39,7 @@ else:
         """,
         ctx.workspace, campaign,
     )
-    st.subheader("Funnel")
-    st.altair_chart(
-        alt.Chart(funnel).mark_bar().encode(
-            x=alt.X("messages:Q"), y=alt.Y("step:N", sort=list(funnel.step), title=None), tooltip=["step", "messages"],
-        ),
-        width="stretch",
-    )
-    for column, step in zip(st.columns(len(funnel)), funnel.itertuples()):
-        column.metric(step.step.capitalize(), f"{step.messages:,}")
+    ui.funnel(funnel)
 
     daily = ui.query(
         ctx,
@@ -61,13 +52,7 @@ else:
         ctx.workspace, campaign, ctx.start, ctx.end,
     )
     st.subheader("Daily stats")
-    st.altair_chart(
-        alt.Chart(daily.melt("activity_date", var_name="step", value_name="messages")).mark_line(point=True).encode(
-            x=alt.X("activity_date:T", title="local date"), y="messages:Q", color="step:N",
-            tooltip=["activity_date:T", "step:N", "messages:Q"],
-        ),
-        width="stretch",
-    )
+    ui.daily_lines(daily, "activity_date", ["sent", "delivered", "viewed", "clicked", "goal"])
     ui.table(daily, f"campaign_daily_stats_{campaign}", key="daily")
     st.subheader("Recipients")
     ui.table(ui.query(

@@ -1,6 +1,5 @@
 """Flows: the performance table, one flow's funnel, daily messages and orders."""
 
-import altair as alt
 import streamlit as st
 
 from msgwh.dashboard import ui
@@ -39,15 +38,7 @@ else:
         """,
         ctx.workspace, flow,
     )
-    st.subheader("Funnel")
-    st.altair_chart(
-        alt.Chart(funnel).mark_bar().encode(
-            x=alt.X("messages:Q"), y=alt.Y("step:N", sort=list(funnel.step), title=None), tooltip=["step", "messages"],
-        ),
-        width="stretch",
-    )
-    for column, step in zip(st.columns(len(funnel)), funnel.itertuples()):
-        column.metric(step.step.capitalize(), f"{step.messages:,}")
+    ui.funnel(funnel)
 
     daily = ui.query(
         ctx,
@@ -62,13 +53,7 @@ else:
         ctx.workspace, flow, ctx.start, ctx.end,
     )
     st.subheader("Messages per day (by local send date)")
-    st.altair_chart(
-        alt.Chart(daily.melt("sent_date", ["sent", "delivered", "clicked"], var_name="step", value_name="messages"))
-        .mark_line(point=True)
-        .encode(x=alt.X("sent_date:T", title="local date"), y="messages:Q", color="step:N",
-                tooltip=["sent_date:T", "step:N", "messages:Q"]),
-        width="stretch",
-    )
+    ui.daily_lines(daily, "sent_date", ["sent", "delivered", "clicked"])
     ui.table(daily, f"flow_daily_{flow}", key="daily")
     st.subheader("Orders")
     ui.table(ui.query(
