@@ -13,6 +13,7 @@ import streamlit as st
 from msgwh import export
 from msgwh.dashboard import data
 
+
 @dataclass(frozen=True)
 class Context:
     """What the sidebar pickers chose: the workspace (with its settings) and the local dates."""

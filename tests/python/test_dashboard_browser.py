@@ -374,10 +374,10 @@ def test_agents_totals_and_csv_download_equal_the_mart(server, page, demo_bi, sc
     assert agents, "the demo's first workspace has helpdesk agents"
     open_page(page, server, "/agents")
     screenshot(page, screenshots, "agents")
-    [(gross, purchased)] = mart(demo_bi, "select sum(gross_revenue), sum(customers_purchased) "
-                                         "from marts.agent_performance where workspace_id = ?", workspace)
+    [(gross, orders)] = mart(demo_bi, "select sum(gross_revenue), sum(attributed_orders) "
+                                      "from marts.agent_performance where workspace_id = ?", workspace)
     expect(metric(page, "Helpdesk revenue (gross)")).to_have_text(f"{gross:,.2f} {currency}")
-    expect(metric(page, "Customers who purchased")).to_have_text(f"{purchased:,}")
+    expect(metric(page, "Helpdesk orders")).to_have_text(f"{orders:,}")
 
     with page.expect_download() as download:
         page.get_by_test_id("stDownloadButton").filter(has_text="Download CSV").first.click()

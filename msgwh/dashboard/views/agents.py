@@ -24,7 +24,8 @@ else:
     total = agents.gross_revenue.sum()
     left, right = st.columns(2)
     left.metric("Helpdesk revenue (gross)", ctx.money(total))
-    right.metric("Customers who purchased", f"{agents.customers_purchased.sum():,}")
+    # orders add up across agents; customers would not (one may buy through two agents)
+    right.metric("Helpdesk orders", f"{agents.attributed_orders.sum():,}")
     st.subheader("Split of the helpdesk revenue between agents")
     st.altair_chart(
         alt.Chart(agents).mark_arc(innerRadius=60).encode(
