@@ -138,11 +138,11 @@ def write_xlsx(path: Path, sheet_name: str, header: Sequence[str], rows: Iterabl
     sheet = workbook.create_sheet(title=sheet_name[:31])
     sheet.append(list(header))
     for row in rows:
-        sheet.append([_xlsx_value(value) for value in row])
+        sheet.append([xlsx_value(value) for value in row])
     workbook.save(path)
 
 
-def _xlsx_value(value: object) -> object:
+def xlsx_value(value: object) -> object:
     """A value as openpyxl can store it: numbers, text, booleans and naive dates as they are."""
     if isinstance(value, dt.datetime) and value.tzinfo is not None:
         return value.replace(tzinfo=None)

@@ -49,7 +49,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from msgwh import bi  # noqa: E402
-from msgwh.export import DEFAULT_SCHEMA, MARTS, ExportError, _xlsx_value, export, table_columns  # noqa: E402
+from msgwh.export import DEFAULT_SCHEMA, MARTS, ExportError, xlsx_value, export, table_columns  # noqa: E402
 
 
 def default_db_path() -> str:
@@ -540,7 +540,7 @@ def encrypted_workbook(sheets: Sequence[Sheet], password: str) -> bytes:
         target = workbook.create_sheet(title=sheet.name[:31])
         target.append(sheet.header)
         for row in sheet.rows:
-            target.append([_xlsx_value(value) for value in row])
+            target.append([xlsx_value(value) for value in row])
     plain = io.BytesIO()
     workbook.save(plain)
     plain.seek(0)

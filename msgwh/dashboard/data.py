@@ -60,16 +60,9 @@ class Source:
                 "`python scripts/publish_bi.py --per-workspace` (`make dashboard WORKSPACE=...` does).")
 
 
-# every query the dashboard ran in this process (file, SQL, parameters, result), when a test sets it
-QUERY_LOG: list[tuple[Path, str, tuple, pd.DataFrame]] | None = None
-
-
 def read(source: Source, sql: str, params: tuple = ()) -> pd.DataFrame:
     """The rows of `sql` (marts named `marts.<table>`) from a fresh read-only connection."""
     source.version()
     with duckdb.connect(str(source.path), read_only=True) as connection:
         # dates stay dates (a download reads 2026-10-17, as the exporter writes it)
-        frame = connection.execute(sql, list(params)).df(date_as_object=True)
-    if QUERY_LOG is not None:
-        QUERY_LOG.append((source.path, sql, params, frame))
-    return frame
+        return connection.execute(sql, list(params)).df(date_as_object=True)

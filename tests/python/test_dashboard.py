@@ -201,7 +201,16 @@ def test_a_scoped_dashboard_reads_only_its_workspace_file(demo_bi, monkeypatch):
     workspace's rows; the figures are those of the whole file's w02."""
     monkeypatch.setenv(bi.BI_PATH_ENV, str(demo_bi))
     monkeypatch.setenv(data.WORKSPACE_ENV, "w02")
-    monkeypatch.setattr(data, "QUERY_LOG", [])
+    # every query the pages run, with the file it went to and its result
+    ran: list[tuple[Path, str, pd.DataFrame]] = []
+    read = data.read
+
+    def logged(source: data.Source, sql: str, params: tuple = ()) -> pd.DataFrame:
+        frame = read(source, sql, params)
+        ran.append((source.path, sql, frame))
+        return frame
+
+    monkeypatch.setattr(data, "read", logged)
     scoped_file = bi.workspace_file(demo_bi, "w02")
     shown = {}
     for page in PAGES:
@@ -209,8 +218,8 @@ def test_a_scoped_dashboard_reads_only_its_workspace_file(demo_bi, monkeypatch):
         assert not at.exception, (page, at.exception)
         assert at.sidebar.selectbox(key="workspace").options == ["w02 · Brooklyn Sneaker Co."]
         shown[page] = [metric.value for metric in at.metric]
-    assert data.QUERY_LOG and {path for path, *_ in data.QUERY_LOG} == {scoped_file}
-    for path, sql, params, frame in data.QUERY_LOG:
+    assert ran and {path for path, *_ in ran} == {scoped_file}
+    for path, sql, frame in ran:
         if "workspace_id" in frame.columns:
             assert set(frame.workspace_id) <= {"w02"}, sql
     with duckdb.connect(str(scoped_file), read_only=True) as connection:
